@@ -1,0 +1,32 @@
+package io.glyphd.store;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a store knows about one import.
+ *
+ * @param importId the import's id
+ * @param importedAt when the import (or its latest replacement) was committed, to the microsecond
+ * @param source where the listings came from; may be null
+ * @param recordCount how many listings the import holds
+ * @param description free text; may be null
+ */
+public record ImportMetadata(String importId, Instant importedAt, String source, long recordCount,
+        String description) {
+
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code importId} or {@code importedAt} is null
+     */
+    public ImportMetadata {
+        Objects.requireNonNull(importId, "importId");
+        Objects.requireNonNull(importedAt, () -> "importedAt is null for import " + importId);
+    }
+
+    @Override
+    public String toString() {
+        return "import " + importId + " (" + recordCount + " listings, " + importedAt + ")";
+    }
+}

@@ -1,0 +1,120 @@
+package io.glyphd.store;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Persists scored GPU listings, one import at a time, and answers queries over them.
+ *
+ * <p>Every listing belongs to exactly one import. An import is written in one transaction: either all its
+ * listings are stored or none are, and a reader sees the store before the import or after it, never in
+ * between. Writing an import id that already exists replaces that import's listings and metadata in the same
+ * transaction. Listings are numbered 1..n in input order ({@link Listing#importIndex()}).
+ *
+ * <p>Implementations are thread-safe unless they say otherwise. No method accepts null unless it says so,
+ * and none returns null. Every method throws {@link IllegalStateException} once the store is closed, and
+ * {@link StoreException} when the storage fails; the message says what failed, where and why.
+ */
+public interface ListingStore extends AutoCloseable {
+
+    /**
+     * Stores a batch of listings as one import, replacing any import with the same id.
+     *
+     * @param listings the listings, in order; not empty, no null elements
+     * @param importId the import's id; see {@link ImportRequest} for the rule
+     * @return the number of listings stored
+     * @throws InvalidListingException if a listing is null or cannot be stored; nothing is written
+     * @throws IllegalArgumentException if {@code listings} is empty or the import id is invalid
+     */
+    default int insertListings(List<Listing> listings, String importId) {
+        return Math.toIntExact(insertListings(listings, ImportRequest.of(importId)).recordCount());
+    }
+
+    /**
+     * Stores a batch of listings as one import, with its source and description, replacing any import with
+     * the same id.
+     *
+     * @param listings the listings, in order; not empty, no null elements
+     * @param request the import's id, source and description
+     * @return the import's id, count, rows replaced and duration
+     * @throws InvalidListingException if a listing is null or cannot be stored; nothing is written
+     * @throws IllegalArgumentException if {@code listings} is empty
+     */
+    default ImportResult insertListings(List<Listing> listings, ImportRequest request) {
+        if (listings.isEmpty()) {
+            throw new IllegalArgumentException("Cannot import 0 listings as " + request
+                    + ": an import needs at least one listing");
+        }
+        return importListings(listings.iterator(), request);
+    }
+
+    /**
+     * Stores listings read one at a time as one import, in one transaction, without holding them in memory.
+     * If the iterator throws, the import is rolled back and the exception is rethrown (a {@link StoreException}
+     * as it is, anything else wrapped in an {@link InvalidListingException} naming the row).
+     *
+     * @param listings the listings, in order; must yield at least one listing and no nulls
+     * @param request the import's id, source and description
+     * @return the import's id, count, rows replaced and duration
+     * @throws InvalidListingException if a listing is null, cannot be stored, or the iterator fails on it;
+     *         nothing is written
+     * @throws IllegalArgumentException if {@code listings} yields nothing
+     */
+    ImportResult importListings(Iterator<Listing> listings, ImportRequest request);
+
+    /**
+     * Stores a stream of listings as one import; see {@link #importListings(Iterator, ImportRequest)}. The stream
+     * is consumed and closed.
+     *
+     * @param listings the listings, in order
+     * @param request the import's id, source and description
+     * @return the import's id, count, rows replaced and duration
+     * @throws InvalidListingException if a listing is null or cannot be stored; nothing is written
+     */
+    default ImportResult importListings(Stream<Listing> listings, ImportRequest request) {
+        try (listings) {
+            return importListings(listings.iterator(), request);
+        }
+    }
+
+    /**
+     * Returns the listings that match a query, in its order, at most {@code query.limit()} of them.
+     *
+     * @param query filters, order, limit and offset
+     * @return the matching listings with their provenance; empty if none match
+     */
+    List<Listing> queryListings(ListingQuery query);
+
+    /**
+     * Counts the listings that match a query's filters; its order, limit and offset are ignored.
+     *
+     * @param query the filters
+     * @return how many listings match
+     */
+    long countListings(ListingQuery query);
+
+    /** Returns every import, most recently imported first (ties by import id). */
+    List<ImportMetadata> listImports();
+
+    /**
+     * Returns one import's metadata.
+     *
+     * @param importId the import's id
+     * @return the import, or empty if there is none with that id
+     */
+    Optional<ImportMetadata> findImport(String importId);
+
+    /**
+     * Deletes an import and all its listings, in one transaction.
+     *
+     * @param importId the import's id
+     * @return true if the import existed
+     */
+    boolean deleteImport(String importId);
+
+    /** Closes the store; later calls throw {@link IllegalStateException}. Closing twice does nothing. */
+    @Override
+    void close();
+}

@@ -1,0 +1,36 @@
+package io.glyphd.store;
+
+/**
+ * Signals that a store file cannot be used by this build: its schema is newer than this build supports,
+ * it is not a glyphd-store database, or its schema could not be created or migrated. The file is left as it was.
+ */
+public class SchemaVersionException extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    private final int found;
+    private final int supported;
+
+    /**
+     * Creates an exception.
+     *
+     * @param message what is wrong with which file
+     * @param found the schema version found in the file, or -1 if it could not be read
+     * @param supported the newest schema version this build supports
+     * @param cause the underlying exception, may be null
+     */
+    public SchemaVersionException(String message, int found, int supported, Throwable cause) {
+        super(message, cause);
+        this.found = found;
+        this.supported = supported;
+    }
+
+    /** Returns the schema version found in the file, or -1 if it could not be read. */
+    public int found() {
+        return found;
+    }
+
+    /** Returns the newest schema version this build supports. */
+    public int supported() {
+        return supported;
+    }
+}

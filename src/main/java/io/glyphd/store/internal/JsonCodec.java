@@ -1,0 +1,96 @@
+package io.glyphd.store.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The one configured Jackson mapper, and the JSON conversions the backends need. Thread-safe. */
+public final class JsonCodec {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() { };
+
+    private JsonCodec() {
+    }
+
+    /** Returns the shared mapper (ISO-8601 instants, JSR-310 types); callers must not reconfigure it. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Returns an immutable copy of {@code value} shaped exactly as it reads back from JSON, so that it compares
+     * equal after a round trip through any store; null becomes an empty map.
+     *
+     * @throws IllegalArgumentException if the value cannot be written as JSON; the message names the field
+     */
+    public static Map<String, Object> normalizeObject(String field, Map<String, ?> value, String owner) {
+        if (value == null || value.isEmpty()) {
+            return Map.of();
+        }
+        String json;
+        try {
+            json = MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException(field + " cannot be written as a JSON object"
+                    + (owner == null ? "" : " for " + owner) + ": " + e.getMessage(), e);
+        }
+        return readObject(json);
+    }
+
+    /** Returns {@code value} as JSON text, or null if it is empty. */
+    public static String writeObject(Map<String, ?> value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a normalised map could not be written as JSON", e);
+        }
+    }
+
+    /**
+     * Parses a JSON object into an immutable map (nested maps and lists immutable too); null or blank is empty.
+     *
+     * @throws IllegalArgumentException if the text is not a JSON object
+     */
+    public static Map<String, Object> readObject(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return freeze(MAPPER.readValue(json, OBJECT));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JSON object: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T freeze(T value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put((String) k, freeze(v)));
+            return (T) Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(freeze(v)));
+            return (T) Collections.unmodifiableList(copy);
+        }
+        return value;
+    }
+}

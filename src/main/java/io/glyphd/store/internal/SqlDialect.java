@@ -1,0 +1,28 @@
+package io.glyphd.store.internal;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * The seam where SQL databases differ, for the parts of SQL that {@link ListingSql} builds for every backend
+ * (after db-scheduler's {@code JdbcCustomization}). Each backend implements it once.
+ */
+public interface SqlDialect {
+    /** Returns the column that holds the price in the listings table. */
+    String priceColumn();
+
+    /** Returns the bind value for the lowest price a query accepts, rounded up to what the column can hold. */
+    Object priceLowerBound(BigDecimal price);
+
+    /** Returns the bind value for the highest price a query accepts, rounded down to what the column can hold. */
+    Object priceUpperBound(BigDecimal price);
+
+    /** Returns the bind value for an instant. */
+    Object instantValue(Instant instant);
+
+    /** Returns a predicate comparing {@code column} to one {@code ?} ignoring ASCII case. */
+    String equalsIgnoringCase(String column);
+
+    /** Returns {@code expression DESC} with nulls sorted last. */
+    String descendingNullsLast(String expression);
+}

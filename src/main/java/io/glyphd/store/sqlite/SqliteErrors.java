@@ -1,0 +1,73 @@
+package io.glyphd.store.sqlite;
+
+import io.glyphd.store.StoreException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** Translates SQLite errors into {@link StoreException}s that say what they mean for the caller. */
+final class SqliteErrors {
+    private SqliteErrors() {
+    }
+
+    /** Returns an exception reading "{action} {file}: {meaning}", with {@code e} as its cause. */
+    static StoreException translate(String action, Path file, SQLException e) {
+        return new StoreException(action + " " + file + ": " + meaning(e), e);
+    }
+
+    /** Returns true if the error leaves a connection in a state it should not be reused from. */
+    static boolean poisonsConnection(SQLException e) {
+        SQLiteErrorCode code = code(e);
+        return code == null || isBusy(code) || code.name().startsWith("SQLITE_FULL")
+                || code.name().startsWith("SQLITE_IOERR") || code.name().startsWith("SQLITE_CORRUPT")
+                || code == SQLiteErrorCode.SQLITE_NOTADB || code.name().startsWith("SQLITE_READONLY");
+    }
+
+    static boolean isBusy(SQLException e) {
+        SQLiteErrorCode code = code(e);
+        return code != null && isBusy(code);
+    }
+
+    private static boolean isBusy(SQLiteErrorCode code) {
+        return code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_LOCKED");
+    }
+
+    static SQLiteErrorCode code(SQLException e) {
+        return e instanceof SQLiteException s ? s.getResultCode() : null;
+    }
+
+    /** Says in words what an error means for the caller. */
+    static String meaning(SQLException e) {
+        SQLiteErrorCode code = code(e);
+        String detail = e.getMessage();
+        if (code == null) {
+            return detail;
+        }
+        String name = code.name();
+        if (isBusy(code)) {
+            return "the database is locked by another connection or process and stayed locked past the busy timeout ("
+                    + name + ")";
+        }
+        if (name.startsWith("SQLITE_FULL")) {
+            return "the disk (or the database's size limit) is full; nothing of this operation was written ("
+                    + name + ")";
+        }
+        if (name.startsWith("SQLITE_READONLY")) {
+            return "the database is read-only (" + name + ")";
+        }
+        if (name.startsWith("SQLITE_CORRUPT")) {
+            return "the database file is damaged; run verify() and restore it from a backup (" + name + ")";
+        }
+        if (code == SQLiteErrorCode.SQLITE_NOTADB) {
+            return "the file is not a SQLite database, or its header is damaged (" + name + ")";
+        }
+        if (name.startsWith("SQLITE_IOERR")) {
+            return "the operating system reported an I/O error on the file (" + name + ")";
+        }
+        if (name.startsWith("SQLITE_CANTOPEN")) {
+            return "the file cannot be opened; check that its directory exists and is accessible (" + name + ")";
+        }
+        return detail;
+    }
+}

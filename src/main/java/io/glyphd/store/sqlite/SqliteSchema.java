@@ -1,0 +1,167 @@
+package io.glyphd.store.sqlite;
+
+import io.glyphd.store.SchemaVersionException;
+import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.SqlScript;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Recognises, creates and migrates glyphd-store's SQLite schema.
+ *
+ * <p>Version {@code n} of the schema is the first {@code n} scripts of {@link #MIGRATIONS}, applied in order;
+ * the version is kept in {@code PRAGMA user_version} and the file is marked as ours with
+ * {@code PRAGMA application_id}. A released script is never edited: a change is a new script.
+ */
+final class SqliteSchema {
+    /** "GLYP" in ASCII: marks a SQLite file as a glyphd-store database. */
+    static final int APPLICATION_ID = 0x474C5950;
+    /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
+    static final List<String> MIGRATIONS = List.of("schema.sql");
+    static final int CURRENT_VERSION = MIGRATIONS.size();
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteSchema.class);
+    private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER_SIZE = 100;
+
+    private SqliteSchema() {
+    }
+
+    /** What {@link #inspect} found at a path. */
+    enum State {
+        /** No file, an empty file, or an empty SQLite database: the schema will be created. */
+        NEW,
+        /** A glyphd-store database at an older version: it will be migrated. */
+        OLDER,
+        /** A glyphd-store database at this build's version. */
+        CURRENT
+    }
+
+    /**
+     * Checks, without writing a byte, that the file at {@code file} is absent, empty, or a glyphd-store database
+     * this build can open: reads the header, then {@code application_id}, {@code user_version} and the schema
+     * table through a read-only connection. Nothing is scanned, so this is cheap at any size.
+     *
+     * @throws SchemaVersionException if the file is not a glyphd-store database or its schema is newer
+     * @throws StoreException if the file cannot be read
+     */
+    static State inspect(Path file) {
+        long size;
+        try {
+            if (!Files.exists(file)) {
+                return State.NEW;
+            }
+            if (Files.isDirectory(file)) {
+                throw new StoreException("Cannot open " + file + ": it is a directory, not a database file");
+            }
+            size = Files.size(file);
+            if (size == 0) {
+                return State.NEW;
+            }
+            byte[] header = new byte[HEADER_SIZE];
+            int read;
+            try (InputStream in = Files.newInputStream(file)) {
+                read = in.readNBytes(header, 0, HEADER_SIZE);
+            }
+            if (read < MAGIC.length || !Arrays.equals(header, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+                throw new SchemaVersionException("Cannot open " + file + ": it is not a SQLite database (no SQLite"
+                        + " header in its first bytes; " + size + " bytes)", -1, CURRENT_VERSION, null);
+            }
+            if (read < HEADER_SIZE) {
+                throw new SchemaVersionException("Cannot open " + file + ": the SQLite file is truncated (" + size
+                        + " bytes, shorter than its 100-byte header)", -1, CURRENT_VERSION, null);
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
+                Statement statement = connection.createStatement()) {
+            int applicationId = intPragma(statement, "application_id");
+            int version = intPragma(statement, "user_version");
+            long objects;
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+                rs.next();
+                objects = rs.getLong(1);
+            }
+            if (applicationId == 0 && version == 0 && objects == 0) {
+                return State.NEW;
+            }
+            if (applicationId != APPLICATION_ID) {
+                throw new SchemaVersionException("Cannot open " + file + ": it is a SQLite database of another"
+                        + " application, not a glyphd-store database (application_id " + applicationId + ", "
+                        + objects + " schema objects)", version, CURRENT_VERSION, null);
+            }
+            if (version > CURRENT_VERSION) {
+                throw new SchemaVersionException("Cannot open " + file + ": it has schema version " + version
+                        + "; this build supports up to " + CURRENT_VERSION + ". Use a newer glyphd-store.",
+                        version, CURRENT_VERSION, null);
+            }
+            if (version < 1) {
+                throw new SchemaVersionException("Cannot open " + file + ": it is marked as a glyphd-store database"
+                        + " but has no schema version (user_version " + version + ")", version, CURRENT_VERSION,
+                        null);
+            }
+            return version == CURRENT_VERSION ? State.CURRENT : State.OLDER;
+        } catch (SQLException e) {
+            throw new SchemaVersionException("Cannot open " + file + ": " + SqliteErrors.meaning(e), -1,
+                    CURRENT_VERSION, e);
+        }
+    }
+
+    /**
+     * Creates or migrates the schema in one IMMEDIATE transaction on {@code connection}, re-reading the version
+     * inside it so that two processes opening a new file at once create the schema once.
+     *
+     * @return the version the file had before (0 for a new file)
+     */
+    static int createOrMigrate(Connection connection, Path file) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            int found = intPragma(statement, "user_version");
+            if (found > CURRENT_VERSION) {
+                throw new SchemaVersionException("Cannot open " + file + ": it has schema version " + found
+                        + "; this build supports up to " + CURRENT_VERSION, found, CURRENT_VERSION, null);
+            }
+            for (int version = found + 1; version <= CURRENT_VERSION; version++) {
+                String script = MIGRATIONS.get(version - 1);
+                for (String sql : SqlScript.load(SqliteSchema.class, script)) {
+                    statement.execute(sql);
+                }
+                LOG.debug("{}: applied {} (schema version {})", file, script, version);
+            }
+            statement.execute("PRAGMA application_id = " + APPLICATION_ID);
+            statement.execute("PRAGMA user_version = " + CURRENT_VERSION);
+            connection.commit();
+            return found;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    static int intPragma(Statement statement, String pragma) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("PRAGMA " + pragma)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+}
