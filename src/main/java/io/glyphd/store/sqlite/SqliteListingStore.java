@@ -476,6 +476,11 @@ public final class SqliteListingStore implements ListingStore {
         T run(Connection connection) throws SQLException;
     }
 
+    /** Runs {@code work} on a pooled connection in auto-commit mode; for tests that inspect the connection. */
+    <T> T withConnection(Work<T> work) {
+        return read("Cannot run a statement on", work);
+    }
+
     private <T> T read(String action, Work<T> work) {
         ensureOpen();
         Connection connection = null;
