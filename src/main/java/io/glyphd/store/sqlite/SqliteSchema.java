@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -24,19 +26,48 @@ import org.sqlite.SQLiteConfig;
  * <p>Version {@code n} of the schema is the first {@code n} scripts of {@link #MIGRATIONS}, applied in order;
  * the version is kept in {@code PRAGMA user_version} and the file is marked as ours with
  * {@code PRAGMA application_id}. A released script is never edited: a change is a new script.
+ *
+ * <p>Migration protocol, in one IMMEDIATE transaction: read {@code user_version} (again, under the write lock);
+ * run every script after it, one statement at a time; set {@code user_version} and {@code application_id};
+ * commit. If any statement fails, everything is rolled back and the file stays at the version it had.
+ * Script names are checked when this class loads: {@code schema.sql} first, then {@code V2__<name>.sql},
+ * {@code V3__<name>.sql}, ... with no gaps, so the list cannot be misordered.
  */
 final class SqliteSchema {
     /** "GLYP" in ASCII: marks a SQLite file as a glyphd-store database. */
     static final int APPLICATION_ID = 0x474C5950;
+    // Declared before MIGRATIONS: static fields initialise in textual order and the check below needs it.
+    private static final Pattern MIGRATION_NAME = Pattern.compile("V([1-9][0-9]*)__[a-z0-9_]+\\.sql");
     /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
-    static final List<String> MIGRATIONS = List.of("schema.sql");
-    static final int CURRENT_VERSION = MIGRATIONS.size();
+    static final List<String> MIGRATIONS = List.of("schema.sql", "V2__listing_identity.sql");
+    static final int CURRENT_VERSION = checkMigrationNames(MIGRATIONS);
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSchema.class);
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_SIZE = 100;
 
     private SqliteSchema() {
+    }
+
+    /**
+     * Returns the version {@code scripts} bring a file to, after checking that they are {@code schema.sql}
+     * followed by {@code V2__<name>.sql}, {@code V3__<name>.sql}, ... in order, with no gaps.
+     *
+     * @throws IllegalStateException naming the first misnamed or misplaced script (a packaging error)
+     */
+    static int checkMigrationNames(List<String> scripts) {
+        if (scripts.isEmpty() || !scripts.get(0).equals("schema.sql")) {
+            throw new IllegalStateException("the first migration must be schema.sql, was "
+                    + (scripts.isEmpty() ? "nothing" : scripts.get(0)));
+        }
+        for (int i = 1; i < scripts.size(); i++) {
+            Matcher name = MIGRATION_NAME.matcher(scripts.get(i));
+            if (!name.matches() || !name.group(1).equals(String.valueOf(i + 1))) {
+                throw new IllegalStateException("migration " + (i + 1) + " must be named V" + (i + 1)
+                        + "__<lower_case_name>.sql, was " + scripts.get(i));
+            }
+        }
+        return scripts.size();
     }
 
     /** What {@link #inspect} found at a path. */
@@ -138,8 +169,16 @@ final class SqliteSchema {
             }
             for (int version = found + 1; version <= CURRENT_VERSION; version++) {
                 String script = MIGRATIONS.get(version - 1);
-                for (String sql : SqlScript.load(SqliteSchema.class, script)) {
-                    statement.execute(sql);
+                List<String> statements = SqlScript.load(SqliteSchema.class, script);
+                for (int i = 0; i < statements.size(); i++) {
+                    try {
+                        statement.execute(statements.get(i));
+                    } catch (SQLException e) {
+                        throw new SchemaVersionException("Cannot " + (found == 0 ? "create the schema of " + file
+                                : "migrate " + file + " from schema version " + found + " to " + CURRENT_VERSION)
+                                + ": statement " + (i + 1) + " of " + script + " failed: " + SqliteErrors.meaning(e)
+                                + "; the file was left as it was", found, CURRENT_VERSION, e);
+                    }
                 }
                 LOG.debug("{}: applied {} (schema version {})", file, script, version);
             }
