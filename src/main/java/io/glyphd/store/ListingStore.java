@@ -114,6 +114,59 @@ public interface ListingStore extends AutoCloseable {
      */
     boolean deleteImport(String importId);
 
+    /**
+     * Returns how one listing's price and score moved across imports: one point per import that holds it, oldest
+     * first (by {@link ImportMetadata#importedAt()}, which a re-import refreshes; ties in the order the imports were
+     * created).
+     *
+     * <p>A listing's identity across imports is its {@code sourceUrl}, matched exactly, and its
+     * {@code canonicalModel}, matched ignoring ASCII case; listings without a {@code sourceUrl} have no history.
+     * When an import holds several rows of the listing, its point is the first of them; see {@link PricePoint}.
+     *
+     * @param sourceUrl the listing's address; not empty
+     * @param canonicalModel the listing's model; not blank
+     * @return the points, oldest first; empty if no import holds the listing
+     * @throws IllegalArgumentException if {@code sourceUrl} is empty or {@code canonicalModel} is blank
+     */
+    List<PricePoint> history(String sourceUrl, String canonicalModel);
+
+    /**
+     * Returns every listing added, removed and changed from one import to another, with exact counts; see
+     * {@link ImportDiff} for the rules. Holds every entry in memory: for large imports, prefer
+     * {@link #diff(String, String, int)}.
+     *
+     * @param fromImportId the earlier import's id
+     * @param toImportId the later import's id; may equal {@code fromImportId}
+     * @return the diff, with {@link ImportDiff#isComplete()} true
+     * @throws UnknownImportException if either import does not exist; the message names every missing id
+     */
+    default ImportDiff diff(String fromImportId, String toImportId) {
+        return diff(fromImportId, toImportId, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Returns the listings added, removed and changed from one import to another, at most {@code limit} of each
+     * kind (the first in the order {@link ImportDiff} defines), with exact counts of all of them.
+     *
+     * @param fromImportId the earlier import's id
+     * @param toImportId the later import's id; may equal {@code fromImportId}
+     * @param limit the most entries to list of each kind, {@code >= 0}; 0 returns the counts only
+     * @return the diff
+     * @throws UnknownImportException if either import does not exist; the message names every missing id
+     * @throws IllegalArgumentException if {@code limit} is negative
+     */
+    ImportDiff diff(String fromImportId, String toImportId, int limit);
+
+    /**
+     * Returns market statistics per canonical model over the listings a filter selects, ordered by model ignoring
+     * ASCII case; see {@link ModelStats}. The filter's order, limit and offset are ignored, so every model with a
+     * matching listing is reported.
+     *
+     * @param filter which listings to count, e.g. one import, one region, or those seen after a date
+     * @return one entry per model; empty if no listing matches
+     */
+    List<ModelStats> modelStats(ListingQuery filter);
+
     /** Closes the store; later calls throw {@link IllegalStateException}. Closing twice does nothing. */
     @Override
     void close();

@@ -25,4 +25,11 @@ public interface SqlDialect {
 
     /** Returns {@code expression DESC} with nulls sorted last. */
     String descendingNullsLast(String expression);
+
+    /**
+     * Returns an aggregate expression for the median of {@code expression} over a group: the middle value, or the
+     * mean of the two middle values for an even count, as a floating-point number (SQLite's {@code median(x)};
+     * PostgreSQL's {@code percentile_cont(0.5) WITHIN GROUP (ORDER BY x)}).
+     */
+    String median(String expression);
 }

@@ -1,11 +1,14 @@
 package io.glyphd.store.sqlite;
 
+import io.glyphd.store.ImportDiff;
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
+import io.glyphd.store.ModelStats;
+import io.glyphd.store.PricePoint;
 import io.glyphd.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -211,6 +214,62 @@ public final class SqliteListingStore implements ListingStore {
             LOG.info("Deleted import {} from {}", importId, database.file());
         }
         return deleted;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Cost: one range seek on the {@code (source_url, canonical_model, ...)} index, O(log n + k) for the
+     * listing's k rows across all imports, plus sorting its points by import time.
+     *
+     * @throws IllegalArgumentException if {@code sourceUrl} is empty or {@code canonicalModel} is blank
+     */
+    @Override
+    public List<PricePoint> history(String sourceUrl, String canonicalModel) {
+        Objects.requireNonNull(sourceUrl, "sourceUrl");
+        Objects.requireNonNull(canonicalModel, "canonicalModel");
+        if (sourceUrl.isEmpty() || canonicalModel.isBlank()) {
+            throw new IllegalArgumentException("a listing's history needs a sourceUrl and a canonicalModel, was '"
+                    + sourceUrl + "' and '" + canonicalModel + "'");
+        }
+        return database.read("Cannot read the history of " + sourceUrl + " (" + canonicalModel + ") in",
+                c -> SqliteAnalytics.history(c, sourceUrl, canonicalModel));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Cost: reads only the two imports' rows through their import index, O(a log a + b log b) for imports of
+     * a and b rows whatever the size of the store, in one statement (one consistent snapshot); memory holds only
+     * the entries returned.
+     *
+     * @throws io.glyphd.store.UnknownImportException if either import does not exist
+     * @throws IllegalArgumentException if {@code limit} is negative
+     */
+    @Override
+    public ImportDiff diff(String fromImportId, String toImportId, int limit) {
+        Objects.requireNonNull(fromImportId, "fromImportId");
+        Objects.requireNonNull(toImportId, "toImportId");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        return database.read("Cannot diff import " + fromImportId + " against import " + toImportId + " in",
+                c -> SqliteAnalytics.diff(c, database.file(), fromImportId, toImportId, limit));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Cost: one pass over the m matching rows (through the filter's index where one applies, else the table),
+     * grouped by model; the median sorts each model's prices, O(m log m) in all, and each of the g models' best
+     * listing is one seek on {@code (canonical_model, score)}, O(g log n). One statement: one consistent snapshot.
+     * The median comes from SQLite's {@code median()}, which works on doubles: it is exact below 2^52
+     * micro-dollars (about 4.5 billion USD) and the nearest double above.
+     */
+    @Override
+    public List<ModelStats> modelStats(ListingQuery filter) {
+        Objects.requireNonNull(filter, "filter");
+        return database.read("Cannot compute model statistics in", c -> SqliteAnalytics.modelStats(c, filter));
     }
 
     @Override
