@@ -6,6 +6,7 @@ import io.glyphd.store.ModelStats;
 import io.glyphd.store.PricePoint;
 import io.glyphd.store.UnknownImportException;
 import io.glyphd.store.internal.JdbcValues;
+import io.glyphd.store.internal.Sql;
 import io.glyphd.store.internal.SqlScript;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -30,7 +31,7 @@ final class SqliteAnalytics {
      * The WHERE clause is a range seek on listings_identity (schema version 2), which also delivers the rows
      * grouped by import_key, so the GROUP BY needs no sort.
      */
-    private static final String HISTORY = """
+    static final String HISTORY = """
             SELECT i.import_id, i.imported_at, p.seen_at, p.price_micros, p.score, p.row_count
             FROM (SELECT l.import_key, min(l.import_index) AS first_index, l.seen_at, l.price_micros, l.score,
                     count(*) AS row_count
@@ -41,7 +42,7 @@ final class SqliteAnalytics {
             ORDER BY i.imported_at, i.id""";
 
     /** See import_diff.sql: parameters from import id, to import id, limit per kind. */
-    private static final String IMPORT_DIFF = single(SqlScript.load(SqliteAnalytics.class, "import_diff.sql"));
+    static final String IMPORT_DIFF = single(SqlScript.load(SqliteAnalytics.class, "import_diff.sql"));
 
     /**
      * Per-model statistics. %1$s: the listing columns; %2$s: the median aggregate; %3$s: the filter's WHERE clause
@@ -158,19 +159,24 @@ final class SqliteAnalytics {
                 rs.getDouble(column + 1), rs.getInt(column + 2));
     }
 
-    static List<ModelStats> modelStats(Connection connection, ListingQuery filter) throws SQLException {
+    /** Returns the statistics statement for a filter, with the filter's values bound twice. */
+    static Sql modelStatsSql(ListingQuery filter) {
         List<Object> parameters = new ArrayList<>();
         StringBuilder where = new StringBuilder();
         SqliteQueries.LISTING_SQL.appendWhere(where, filter, parameters);
-        String sql = MODEL_STATS.formatted(SqliteQueries.LISTING_COLUMNS,
+        String text = MODEL_STATS.formatted(SqliteQueries.LISTING_COLUMNS,
                 SqliteDialect.INSTANCE.median("l.price_micros"), where,
                 where.length() == 0 ? " WHERE" : where + " AND");
+        List<Object> twice = new ArrayList<>(parameters);
+        twice.addAll(parameters);
+        return new Sql(text, twice);
+    }
+
+    static List<ModelStats> modelStats(Connection connection, ListingQuery filter) throws SQLException {
+        Sql sql = modelStatsSql(filter);
         List<ModelStats> stats = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-                statement.setObject(parameters.size() + i + 1, parameters.get(i));
-            }
+        try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
+            sql.bind(statement);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     stats.add(mapModelStats(rs));

@@ -1,0 +1,96 @@
+package io.glyphd.store.sqlite;
+
+import static io.glyphd.store.TestListings.listing;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.glyphd.store.ListingAnalyticsContract;
+import io.glyphd.store.ListingQuery;
+import io.glyphd.store.ListingStore;
+import io.glyphd.store.ModelStats;
+import io.glyphd.store.internal.Sql;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
+
+    @Override
+    protected ListingStore openStore(Path dir) {
+        return new SqliteListingStore(dir.resolve("listings.sqlite3"));
+    }
+
+    private List<String> plan(Sql sql) {
+        return ((SqliteListingStore) store).withConnection(c -> plan(c, sql));
+    }
+
+    private static List<String> plan(Connection connection, Sql sql) throws SQLException {
+        List<String> steps = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("EXPLAIN QUERY PLAN " + sql.text())) {
+            sql.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    steps.add(rs.getString(4));
+                }
+            }
+        }
+        return steps;
+    }
+
+    @Test
+    void historySeeksTheIdentityIndex() {
+        assertThat(plan(new Sql(SqliteAnalytics.HISTORY, List.of("https://shop/1", "RTX_4090"))))
+                .anySatisfy(step -> assertThat(step)
+                        .contains("SEARCH l USING INDEX listings_identity (source_url=? AND canonical_model=?)"))
+                .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"));
+    }
+
+    @Test
+    void aDiffReadsOnlyTheTwoImportsThroughTheirIndex() {
+        assertThat(plan(new Sql(SqliteAnalytics.IMPORT_DIFF, List.of("a", "b", 10))))
+                .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"))
+                .filteredOn(step -> step.startsWith("SEARCH l USING INDEX sqlite_autoindex_listings_1 (import_key=?)"))
+                .hasSize(2);
+    }
+
+    @Test
+    void statsOfOneImportOrModelSeekTheirIndex() {
+        assertThat(plan(SqliteAnalytics.modelStatsSql(ListingQuery.builder().importId("a").build())))
+                .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"))
+                .anySatisfy(step -> assertThat(step).startsWith("SEARCH l USING INDEX sqlite_autoindex_listings_1"))
+                .anySatisfy(step -> assertThat(step)
+                        .contains("USING INDEX listings_model_score (canonical_model=? AND score=?)"));
+        assertThat(plan(SqliteAnalytics.modelStatsSql(ListingQuery.builder().model("RTX_4090").build())))
+                .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"));
+    }
+
+    @Test
+    void aMedianBeyondDoublePrecisionStaysBetweenMinAndMax() {
+        // 2^52 micro-dollars is about 4.5 billion USD; above it median() rounds to the nearest double.
+        store.insertListings(List.of(listing("BIG", "100000000000.000001", 0.1),
+                listing("BIG", "100000000000.000001", 0.2), listing("BIG", "100000000000.000003", 0.3)), "big");
+
+        ModelStats big = store.modelStats(ListingQuery.all()).get(0);
+
+        assertThat(big.minPrice()).isEqualByComparingTo("100000000000.000001");
+        assertThat(big.maxPrice()).isEqualByComparingTo("100000000000.000003");
+        assertThat(big.medianPrice()).isBetween(big.minPrice(), big.maxPrice());
+        assertThat(big.averagePrice()).isEqualByComparingTo("100000000000.000002");
+    }
+
+    @Test
+    void theMedianConversionIsExactBelowTwoToThe52() {
+        long below = (1L << 52) - 1;
+
+        assertThat(SqliteAnalytics.median(below + 0.5, below, below + 1))
+                .isEqualByComparingTo(new BigDecimal(below).add(new BigDecimal("0.5")).movePointLeft(6));
+        assertThat(SqliteAnalytics.median(1.5, 1, 2)).isEqualByComparingTo("0.0000015");
+        assertThat(SqliteAnalytics.median(1e17, 100_000_000_000_000_001L, 100_000_000_000_000_003L))
+                .isEqualByComparingTo("100000000000.000001");
+    }
+}
