@@ -34,8 +34,9 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Opening: the file is inspected before anything is written (header, {@code application_id},
  * {@code user_version}); a file that is not a glyphd-store database or whose schema is newer is refused and left
- * byte-for-byte as it was. A missing or empty file gets the bundled {@code schema.sql}; an older schema is
- * migrated; both in one transaction.
+ * byte-for-byte as it was. A missing or empty file gets the bundled {@code schema.sql} and every migration after
+ * it; an older schema is migrated in place, keeping its rows; either in one transaction, which leaves the file at
+ * its old version if a statement fails.
  *
  * <p>Import algorithm, in one IMMEDIATE transaction:
  * <ol>
