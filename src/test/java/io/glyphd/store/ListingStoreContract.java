@@ -1,0 +1,441 @@
+package io.glyphd.store;
+
+import static io.glyphd.store.TestListings.T0;
+import static io.glyphd.store.TestListings.listing;
+import static io.glyphd.store.TestListings.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Behaviour every {@link ListingStore} must show; each backend's test extends this class. */
+public abstract class ListingStoreContract {
+    @TempDir
+    protected Path dir;
+    protected ListingStore store;
+
+    /** Opens a store on fresh, empty storage under {@code dir}. */
+    protected abstract ListingStore openStore(Path dir);
+
+    @BeforeEach
+    void openStore() {
+        store = openStore(dir);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private List<Listing> all() {
+        return store.queryListings(ListingQuery.builder().limit(ListingQuery.MAX_LIMIT).build());
+    }
+
+    private static Listing withoutProvenance(Listing l) {
+        return l.withProvenance(null, null);
+    }
+
+    @Test
+    void aListingReadsBackEqualWithEveryComponent() {
+        Listing full = TestListings.full();
+
+        store.insertListings(List.of(full), "batch-1");
+
+        assertThat(all()).containsExactly(full.withProvenance("batch-1", 1));
+    }
+
+    @Test
+    void pricesReadBackExactly() {
+        store.insertListings(List.of(listing("A", "595.99", 0.5), listing("B", "0.000001", 0.5),
+                listing("C", "999999999999.999999", 0.5), listing("D", "10000.0", 0.5)), "prices");
+
+        assertThat(all()).extracting(l -> l.price().toPlainString())
+                .containsExactly("595.99", "0.000001", "999999999999.999999", "10000");
+    }
+
+    @Test
+    void insertNumbersListingsInInputOrderAndReturnsTheCount() {
+        List<Listing> listings = sample(5);
+
+        int stored = store.insertListings(listings, "batch-1");
+
+        assertThat(stored).isEqualTo(5);
+        List<Listing> read = all();
+        assertThat(read).extracting(Listing::importIndex).containsExactly(1, 2, 3, 4, 5);
+        assertThat(read).extracting(Listing::importId).containsOnly("batch-1");
+        assertThat(read).extracting(ListingStoreContract::withoutProvenance).containsExactlyElementsOf(listings);
+    }
+
+    @Test
+    void theStoreSetsProvenanceWhateverTheListingCarried() {
+        Listing foreign = listing("A", "1", 0.5).withProvenance("elsewhere", 42);
+
+        store.insertListings(List.of(foreign), "mine");
+
+        assertThat(all()).singleElement().satisfies(l -> {
+            assertThat(l.importId()).isEqualTo("mine");
+            assertThat(l.importIndex()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void reimportingAnImportIdReplacesItsRows() {
+        store.insertListings(sample(3), "batch-1");
+        store.insertListings(sample(2), "batch-2");
+
+        ImportResult again = store.insertListings(sample(3), ImportRequest.of("batch-1"));
+
+        assertThat(again.rowsReplaced()).isEqualTo(3);
+        assertThat(again.recordCount()).isEqualTo(3);
+        assertThat(store.queryListings(ListingQuery.builder().importId("batch-1").build()))
+                .extracting(Listing::importIndex).containsExactly(1, 2, 3);
+        assertThat(store.countListings(ListingQuery.all())).isEqualTo(5);
+        assertThat(store.listImports()).hasSize(2);
+        assertThat(store.findImport("batch-1")).get().extracting(ImportMetadata::recordCount).isEqualTo(3L);
+    }
+
+    @Test
+    void reimportingWithFewerRowsLeavesOnlyTheNewRows() {
+        store.insertListings(sample(4), new ImportRequest("batch-1", "old.csv", "first"));
+
+        ImportResult result = store.insertListings(List.of(listing("X", "5", 0.1)),
+                new ImportRequest("batch-1", "new.csv", "second"));
+
+        assertThat(result.rowsReplaced()).isEqualTo(4);
+        assertThat(all()).extracting(Listing::canonicalModel).containsExactly("X");
+        assertThat(store.findImport("batch-1")).get().satisfies(i -> {
+            assertThat(i.source()).isEqualTo("new.csv");
+            assertThat(i.description()).isEqualTo("second");
+            assertThat(i.recordCount()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aNewImportReportsNothingReplaced() {
+        ImportResult result = store.insertListings(sample(2), new ImportRequest("b", "s.csv", "d"));
+
+        assertThat(result.importId()).isEqualTo("b");
+        assertThat(result.recordCount()).isEqualTo(2);
+        assertThat(result.rowsReplaced()).isZero();
+        assertThat(result.duration()).isPositive();
+    }
+
+    @Test
+    void aBatchWithANullListingWritesNothingAndNamesTheRow() {
+        store.insertListings(sample(2), "batch-1");
+        List<Listing> bad = new ArrayList<>(sample(5));
+        bad.set(3, null);
+
+        assertThatThrownBy(() -> store.insertListings(bad, "batch-1"))
+                .isInstanceOfSatisfying(InvalidListingException.class, e -> assertThat(e.rowIndex()).isEqualTo(4))
+                .hasMessageContaining("import batch-1").hasMessageContaining("row 4");
+
+        assertThat(all()).hasSize(2).extracting(Listing::importIndex).containsExactly(1, 2);
+        assertThat(store.findImport("batch-1")).get().extracting(ImportMetadata::recordCount).isEqualTo(2L);
+    }
+
+    @Test
+    void aFailingNewImportLeavesNoTrace() {
+        List<Listing> bad = new ArrayList<>(sample(3));
+        bad.add(null);
+
+        assertThatThrownBy(() -> store.insertListings(bad, "broken")).isInstanceOf(InvalidListingException.class);
+
+        assertThat(store.listImports()).isEmpty();
+        assertThat(store.countListings(ListingQuery.all())).isZero();
+    }
+
+    @Test
+    void aReaderFailingMidStreamRollsBackAndNamesTheRow() {
+        Iterator<Listing> failing = new Iterator<>() {
+            private int next = 1;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Listing next() {
+                if (next == 1500) {
+                    throw new IllegalArgumentException("price is not a number: 'abc'");
+                }
+                return listing("M" + next++, "1", 0.5);
+            }
+        };
+
+        assertThatThrownBy(() -> store.importListings(failing, ImportRequest.of("stream")))
+                .isInstanceOfSatisfying(InvalidListingException.class, e -> assertThat(e.rowIndex()).isEqualTo(1500))
+                .hasMessageContaining("row 1500").hasMessageContaining("price is not a number")
+                .hasCauseInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.listImports()).isEmpty();
+        assertThat(store.countListings(ListingQuery.all())).isZero();
+    }
+
+    @Test
+    void aStoreExceptionFromTheReaderIsRethrownAsItIs() {
+        StoreException fromReader = new StoreException("bad file");
+        Iterator<Listing> failing = Stream.of(1, 2).map(i -> {
+            if (i == 2) {
+                throw fromReader;
+            }
+            return listing("A", "1", 0.5);
+        }).iterator();
+
+        assertThatThrownBy(() -> store.importListings(failing, ImportRequest.of("x"))).isSameAs(fromReader);
+        assertThat(store.listImports()).isEmpty();
+    }
+
+    @Test
+    void anEmptyImportIsRejected() {
+        assertThatThrownBy(() -> store.insertListings(List.of(), "empty"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 listings");
+        assertThatThrownBy(() -> store.importListings(Stream.empty(), ImportRequest.of("empty")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 listings");
+        assertThat(store.listImports()).isEmpty();
+    }
+
+    @Test
+    void aStreamImportsInOneGo() {
+        ImportResult result = store.importListings(IntStream.rangeClosed(1, 2500)
+                .mapToObj(i -> listing("M" + (i % 7), String.valueOf(i), i / 2500.0)), ImportRequest.of("s"));
+
+        assertThat(result.recordCount()).isEqualTo(2500);
+        assertThat(store.countListings(ListingQuery.all())).isEqualTo(2500);
+        assertThat(store.queryListings(ListingQuery.builder().offset(2499).build()))
+                .singleElement().extracting(Listing::importIndex).isEqualTo(2500);
+    }
+
+    @Test
+    void queryByModelIgnoresCase() {
+        store.insertListings(sample(8), "b");
+
+        List<Listing> found = store.queryListings(ListingQuery.builder().model("rtx_4090").build());
+
+        assertThat(found).hasSize(2).extracting(Listing::canonicalModel).containsOnly("RTX_4090");
+        assertThat(store.countListings(ListingQuery.builder().model("Rtx_4090").build())).isEqualTo(2);
+    }
+
+    @Test
+    void queryByScoreRangeIsInclusive() {
+        store.insertListings(List.of(listing("A", "1", 0.2), listing("B", "1", 0.5), listing("C", "1", 0.7),
+                listing("D", "1", 0.9)), "b");
+
+        List<Listing> found = store.queryListings(ListingQuery.builder().minScore(0.5).maxScore(0.7).build());
+
+        assertThat(found).extracting(Listing::canonicalModel).containsExactly("B", "C");
+    }
+
+    @Test
+    void queryByPriceRangeIsInclusiveAndExact() {
+        store.insertListings(List.of(listing("A", "595.98", 0.1), listing("B", "595.99", 0.1),
+                listing("C", "1000", 0.1), listing("D", "1000.000001", 0.1)), "b");
+
+        List<Listing> found = store.queryListings(ListingQuery.builder().minPrice(new BigDecimal("595.99"))
+                .maxPrice(new BigDecimal("1000.00")).build());
+
+        assertThat(found).extracting(Listing::canonicalModel).containsExactly("B", "C");
+    }
+
+    @Test
+    void queryByRegionConditionAndImport() {
+        store.insertListings(sample(6), "first");
+        store.insertListings(sample(3), "second");
+
+        assertThat(store.queryListings(ListingQuery.builder().region("usa").build()))
+                .hasSize(3).allSatisfy(l -> assertThat(l.region()).isEqualTo("USA"));
+        assertThat(store.queryListings(ListingQuery.builder().condition("USED").importId("first").build()))
+                .hasSize(3).allSatisfy(l -> {
+                    assertThat(l.condition()).isEqualTo("Used");
+                    assertThat(l.importId()).isEqualTo("first");
+                });
+        assertThat(store.countListings(ListingQuery.builder().importId("second").build())).isEqualTo(3);
+        assertThat(store.countListings(ListingQuery.builder().importId("none").build())).isZero();
+    }
+
+    @Test
+    void queryBySeenAtIsHalfOpen() {
+        store.insertListings(sample(5), "b");
+
+        List<Listing> found = store.queryListings(ListingQuery.builder().seenAfter(T0.plusSeconds(3600))
+                .seenBefore(T0.plusSeconds(3 * 3600)).build());
+
+        assertThat(found).extracting(Listing::importIndex).containsExactly(2, 3);
+    }
+
+    @Test
+    void filtersCombineWithAnd() {
+        store.insertListings(sample(24), "b");
+        ListingQuery query = ListingQuery.builder().model("H100_PCIE_80GB").region("USA").minScore(0.3).build();
+
+        List<Listing> expected = sample(24).stream().filter(l -> l.canonicalModel().equals("H100_PCIE_80GB")
+                && l.region().equals("USA") && l.score() >= 0.3).collect(Collectors.toList());
+
+        assertThat(store.queryListings(query)).extracting(ListingStoreContract::withoutProvenance)
+                .containsExactlyElementsOf(expected).isNotEmpty();
+        assertThat(store.countListings(query)).isEqualTo(expected.size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ListingQuery.Order.class)
+    void eachOrderSortsAsDocumented(ListingQuery.Order order) {
+        List<Listing> listings = new ArrayList<>(sample(12));
+        listings.add(listing("NO_SEEN_AT", "1", 0.5));
+        listings.add(listing("SAME_SCORE", "2500.99", listings.get(0).score()));
+        store.insertListings(listings, "b");
+
+        List<Listing> sorted = store.queryListings(ListingQuery.builder().orderBy(order).build());
+
+        Comparator<Listing> byIndex = Comparator.comparing(Listing::importIndex);
+        Comparator<Listing> expected = switch (order) {
+            case SCORE_DESC -> Comparator.comparingDouble(Listing::score).reversed().thenComparing(byIndex.reversed());
+            case PRICE_ASC -> Comparator.comparing(Listing::price).thenComparing(byIndex);
+            case PRICE_DESC -> Comparator.comparing(Listing::price).reversed().thenComparing(byIndex.reversed());
+            case SEEN_AT_DESC -> Comparator.comparing(Listing::seenAt,
+                    Comparator.nullsFirst(Comparator.<Instant>naturalOrder())).reversed()
+                    .thenComparing(byIndex.reversed());
+            case IMPORT_ORDER -> byIndex;
+        };
+        assertThat(sorted).hasSize(14).isSortedAccordingTo(expected);
+    }
+
+    @Test
+    void importOrderListsImportsInCreationOrder() {
+        store.insertListings(sample(2), "zeta");
+        store.insertListings(sample(2), "alpha");
+
+        assertThat(store.queryListings(ListingQuery.all())).extracting(Listing::importId)
+                .containsExactly("zeta", "zeta", "alpha", "alpha");
+    }
+
+    @Test
+    void limitAndOffsetPage() {
+        store.insertListings(sample(10), "b");
+
+        List<Listing> page = store.queryListings(ListingQuery.builder().limit(3).offset(4).build());
+
+        assertThat(page).extracting(Listing::importIndex).containsExactly(5, 6, 7);
+        assertThat(store.queryListings(ListingQuery.builder().offset(10).build())).isEmpty();
+    }
+
+    @Test
+    void anEmptyResultIsEmpty() {
+        assertThat(store.queryListings(ListingQuery.all())).isEmpty();
+        assertThat(store.countListings(ListingQuery.all())).isZero();
+        assertThat(store.listImports()).isEmpty();
+        assertThat(store.findImport("nope")).isEmpty();
+        assertThat(store.deleteImport("nope")).isFalse();
+    }
+
+    @Test
+    void filterValuesAreMatchedLiterally() {
+        String hostile = "'; DROP TABLE listings; --";
+        store.insertListings(List.of(listing(hostile, "1", 0.5), listing("RTX_4090", "1", 0.5),
+                Listing.builder().canonicalModel("RTX%").price("1").score(0.5).region("U_A").build()), "b");
+
+        assertThat(store.queryListings(ListingQuery.builder().model(hostile).build()))
+                .singleElement().extracting(Listing::canonicalModel).isEqualTo(hostile);
+        assertThat(store.queryListings(ListingQuery.builder().model("RTX%").build())).hasSize(1);
+        assertThat(store.queryListings(ListingQuery.builder().region("USA").build())).isEmpty();
+        assertThat(store.countListings(ListingQuery.all())).isEqualTo(3);
+    }
+
+    @Test
+    void listImportsIsNewestFirstWithCounts() {
+        store.insertListings(sample(3), new ImportRequest("first", "a.csv", "the first"));
+        store.insertListings(sample(1), "second");
+        store.insertListings(sample(2), "third");
+
+        List<ImportMetadata> imports = store.listImports();
+
+        assertThat(imports).extracting(ImportMetadata::importId).containsExactly("third", "second", "first");
+        assertThat(imports).extracting(ImportMetadata::recordCount).containsExactly(2L, 1L, 3L);
+        assertThat(imports.get(2).source()).isEqualTo("a.csv");
+        assertThat(imports.get(2).description()).isEqualTo("the first");
+        assertThat(imports).extracting(ImportMetadata::importedAt).isSortedAccordingTo(Comparator.reverseOrder());
+    }
+
+    @Test
+    void findImportReturnsMetadata() {
+        Instant before = Instant.now().minusSeconds(1);
+        store.insertListings(sample(2), new ImportRequest("2025-07-29-batch1", "wamatek.csv", null));
+
+        assertThat(store.findImport("2025-07-29-batch1")).get().satisfies(i -> {
+            assertThat(i.recordCount()).isEqualTo(2);
+            assertThat(i.source()).isEqualTo("wamatek.csv");
+            assertThat(i.description()).isNull();
+            assertThat(i.importedAt()).isAfter(before).isBefore(Instant.now().plusSeconds(1));
+        });
+    }
+
+    @Test
+    void deleteImportRemovesItsListingsOnly() {
+        store.insertListings(sample(3), "keep");
+        store.insertListings(sample(4), "drop");
+
+        assertThat(store.deleteImport("drop")).isTrue();
+
+        assertThat(store.findImport("drop")).isEmpty();
+        assertThat(all()).hasSize(3).extracting(Listing::importId).containsOnly("keep");
+        assertThat(store.deleteImport("drop")).isFalse();
+    }
+
+    @Test
+    void importIdsAreStrippedAndValidated() {
+        store.insertListings(sample(1), "  spaced id  ");
+
+        assertThat(store.findImport("spaced id")).isPresent();
+        assertThatThrownBy(() -> store.insertListings(sample(1), " ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("importId");
+        assertThatThrownBy(() -> store.insertListings(sample(1), "a\nb"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control");
+        assertThatThrownBy(() -> store.insertListings(sample(1), "x".repeat(201)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("200");
+    }
+
+    @Test
+    void oddButValidTextRoundTrips() {
+        List<Listing> odd = Arrays.asList(
+                Listing.builder().canonicalModel("RTX_4090").price("1").score(0.1)
+                        .title("emoji 🚀 CJK 显卡 \"quotes\" 'single' \n newline \t tab").build(),
+                Listing.builder().canonicalModel("A100").price("1").score(-0.0).notes("nul \0 inside").build(),
+                Listing.builder().canonicalModel("B").price("1").score(Double.MAX_VALUE)
+                        .matchScore(Double.MIN_VALUE).seenAt(Instant.parse("0001-01-01T00:00:00Z")).build());
+
+        store.insertListings(odd, "odd");
+
+        assertThat(all()).extracting(ListingStoreContract::withoutProvenance).containsExactlyElementsOf(odd);
+    }
+
+    @Test
+    void aClosedStoreRejectsCalls() {
+        store.insertListings(sample(1), "b");
+        store.close();
+        store.close();
+
+        assertThatThrownBy(() -> store.queryListings(ListingQuery.all())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.countListings(ListingQuery.all())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.insertListings(sample(1), "c")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(store::listImports).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.findImport("b")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.deleteImport("b")).isInstanceOf(IllegalStateException.class);
+    }
+}
