@@ -29,6 +29,8 @@ final class CsvListingReader extends ListingReader {
     private final Column[] targets;
     private final List<String> cells = new ArrayList<>();
     private long record;
+    /** Line the next record starts on, barring blank lines. */
+    private long nextLine = 1;
 
     CsvListingReader(Reader in, String source) {
         super(source);
@@ -152,12 +154,16 @@ final class CsvListingReader extends ListingReader {
                 }
                 cells.add(token == JsonToken.VALUE_NULL ? null : parser.getText());
             }
-            return line < 0 ? parser.currentTokenLocation().getLineNr() : line;
+            long end = parser.currentTokenLocation().getLineNr();
+            nextLine = end + 1;
+            return line < 0 ? end : line;
         } catch (CharacterCodingException e) {
             throw new FormatProblem(parser.currentLocation().getLineNr(), "not valid UTF-8 text");
         } catch (JsonProcessingException e) {
-            throw new FormatProblem(e.getLocation() == null ? parser.currentLocation().getLineNr()
-                    : e.getLocation().getLineNr(), "malformed CSV: " + e.getOriginalMessage());
+            long at = e.getLocation() == null ? parser.currentLocation().getLineNr() : e.getLocation().getLineNr();
+            long start = line < 0 ? Math.min(nextLine, at) : line;
+            throw new FormatProblem(start, "malformed CSV: " + e.getOriginalMessage()
+                    + (at != start ? " (found at line " + at + ")" : ""));
         } catch (IOException e) {
             throw readFailure(parser.currentLocation().getLineNr(), e);
         }
