@@ -33,7 +33,7 @@ final class CsvListingReader extends ListingReader {
     private long nextLine = 1;
 
     CsvListingReader(Reader in, String source) {
-        super(source);
+        super(source, "column");
         try {
             parser = FACTORY.createParser(in);
         } catch (IOException e) {
@@ -64,6 +64,7 @@ final class CsvListingReader extends ListingReader {
         Column[] columns = new Column[names.length];
         Map<Column, String> seen = new EnumMap<>(Column.class);
         Map<String, Integer> positions = new HashMap<>();
+        List<String> extras = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
             String name = names[i] == null ? "" : names[i].strip();
             names[i] = name;
@@ -77,7 +78,7 @@ final class CsvListingReader extends ListingReader {
             }
             Column column = Column.forName(name);
             if (column == null) {
-                extraColumn(name);
+                extras.add(name);
             } else {
                 String other = seen.put(column, name);
                 if (other != null) {
@@ -99,6 +100,7 @@ final class CsvListingReader extends ListingReader {
             throw formatFailure(1, null, "the header lacks required columns: " + missing
                     + "; found: " + String.join(", ", names));
         }
+        extras.forEach(this::extraColumn);
         return columns;
     }
 

@@ -35,13 +35,13 @@ final class JsonListingReader extends ListingReader {
     private long record;
 
     JsonListingReader(InputStream in, String source) {
-        super(source);
+        super(source, "field");
         parser = create(() -> READER.createParser(in));
         array = start();
     }
 
     JsonListingReader(Reader in, String source) {
-        super(source);
+        super(source, "field");
         parser = create(() -> READER.createParser(in));
         array = start();
     }

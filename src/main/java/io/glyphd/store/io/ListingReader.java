@@ -79,6 +79,7 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
     private static final Logger LOG = LoggerFactory.getLogger(ListingReader.class);
 
     private final String source;
+    private final String columnNoun;
     private final List<RowError> errors = new ArrayList<>();
     private final Set<String> extraColumns = new LinkedHashSet<>();
     private long moreErrors;
@@ -86,8 +87,9 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
     private boolean ended;
     private ListingFormatException failure;
 
-    ListingReader(String source) {
+    ListingReader(String source, String columnNoun) {
         this.source = source;
+        this.columnNoun = columnNoun;
     }
 
     /**
@@ -276,7 +278,8 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
     /** Notes a column that is not a listing field, warning once per name. */
     final void extraColumn(String name) {
         if (extraColumns.add(name)) {
-            LOG.warn("{}: column '{}' is not a listing field; its values are kept in heuristics", source, name);
+            LOG.warn("{}: {} '{}' is not a listing field; its values are kept in heuristics", source, columnNoun,
+                    name);
         }
     }
 

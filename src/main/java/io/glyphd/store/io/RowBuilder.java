@@ -34,8 +34,8 @@ final class RowBuilder {
     }
 
     /**
-     * Sets a known column from its text; null means the cell is absent. Empty text and {@code nan} are absent
-     * too, except that empty text stays empty in a text column.
+     * Sets a known column from its text; null means the cell is absent. Blank text and {@code nan} are absent
+     * too, except that blank text stays as it is in a text column.
      */
     void cell(Column column, String name, String text) {
         String other = names[column.ordinal()];
@@ -44,7 +44,7 @@ final class RowBuilder {
             return;
         }
         names[column.ordinal()] = name;
-        if (text == null || Values.isNan(text) || text.isEmpty() && column.kind() != Column.Kind.TEXT) {
+        if (text == null || Values.isNan(text) || text.isBlank() && column.kind() != Column.Kind.TEXT) {
             nanScore |= column == Column.SCORE && text != null && Values.isNan(text);
             return;
         }
