@@ -71,6 +71,7 @@ public final class Main {
 
     private static int usageError(ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
+        command.getOut().flush();
         PrintWriter err = command.getErr();
         err.println("glyphd-store: " + e.getMessage());
         UnmatchedArgumentException.printSuggestions(e, err);
@@ -83,6 +84,7 @@ public final class Main {
         if (e instanceof ParameterException usage) {
             return usageError(usage, new String[0]);
         }
+        command.getOut().flush();
         PrintWriter err = command.getErr();
         boolean expected = e instanceof CommandFailure || e instanceof StoreException
                 || e instanceof IllegalArgumentException;

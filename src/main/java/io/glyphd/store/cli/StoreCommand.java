@@ -36,7 +36,9 @@ abstract class StoreCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    /** Returns stderr, after flushing stdout so that a terminal shows both in the order they were written. */
     PrintWriter err() {
+        out().flush();
         return spec.commandLine().getErr();
     }
 
