@@ -135,8 +135,8 @@ final class SqliteDatabase implements AutoCloseable {
                     if (attempt == WRITE_ATTEMPTS || (begun && !repeatable.getAsBoolean())) {
                         throw SqliteErrors.busy(action, file, e, attempt);
                     }
-                    LOG.warn("{} {}: the database stayed locked (attempt {} of {}), trying again", action, file,
-                            attempt, WRITE_ATTEMPTS);
+                    LOG.warn("{}: another connection or process held the write lock past the busy timeout (attempt {}"
+                            + " of {}); running the write again", file, attempt, WRITE_ATTEMPTS);
                 } catch (RuntimeException | Error e) {
                     if (begun) {
                         rollback(connection, e);
