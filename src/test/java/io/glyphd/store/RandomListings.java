@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * Seeded random listings for property-style tests: valid ones at the edges of what {@link Listing} accepts (odd
@@ -24,6 +25,10 @@ public final class RandomListings {
     private static final String[] PLAIN = {"RTX_4090", "H100_PCIE_80GB", "a", "Z", "usa", "Used", "x y", "0"};
     private static final int[] CODE_POINTS = {'a', 'Z', '0', ' ', '\'', '"', '%', '_', '\\', 0, '\n', 0x7f, 0xe9,
         0x4e2d, 0x6587, 0x1f600, 0x1f680, 0x10ffff, 0xfffd, 0xffff};
+
+    /** The two halves of U+1F680, each invalid alone. */
+    private static final char HIGH_SURROGATE = (char) 0xD83D;
+    private static final char LOW_SURROGATE = (char) 0xDE80;
 
     private final Random random;
 
@@ -179,6 +184,94 @@ public final class RandomListings {
             default -> Instant.ofEpochSecond(min + Math.floorMod(random.nextLong(), max - min),
                     random.nextInt(1_000_000_000));
         };
+    }
+
+    /**
+     * A way to break a valid listing: building it must fail with a message naming {@code field}.
+     *
+     * @param field the component at fault, as the message names it
+     * @param description what was done, for assertion messages
+     * @param build builds the broken listing, which must throw
+     */
+    public record Invalid(String field, String description, Runnable build) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** Returns every way this generator knows to break a fresh valid listing, in a fixed order. */
+    public List<Invalid> invalid() {
+        List<Invalid> all = new ArrayList<>();
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            all.add(broken("score", "score " + bad, b -> b.score(bad)));
+            all.add(broken("matchScore", "matchScore " + bad, b -> b.matchScore(bad)));
+            all.add(broken("slotWidth", "slotWidth " + bad, b -> b.slotWidth(bad)));
+        }
+        all.add(broken("slotWidth", "slotWidth 0", b -> b.slotWidth(0.0)));
+        all.add(broken("price", "negative price", b -> b.price(price().add(new BigDecimal("0.000001")).negate())));
+        all.add(broken("price", "price with 7 decimals", b -> b.price(price().add(new BigDecimal("0.0000001")))));
+        all.add(broken("price", "price above the maximum", b -> b.price(Listing.MAX_PRICE.add(BigDecimal.ONE))));
+        all.add(broken("price", "no price", b -> b.price((BigDecimal) null)));
+        for (String blank : new String[] {"", " ", "\t\n", "\u2003\u3000"}) {
+            all.add(broken("canonicalModel", "blank canonicalModel", b -> b.canonicalModel(blank)));
+        }
+        all.add(broken("canonicalModel", "no canonicalModel", b -> b.canonicalModel(null)));
+        for (String field : TEXT_FIELDS) {
+            int at = random.nextInt(20);
+            String lone = String.valueOf(random.nextBoolean() ? HIGH_SURROGATE : LOW_SURROGATE);
+            all.add(broken(field, "lone surrogate in " + field, b -> setText(b, field, "x".repeat(at) + lone + "y")));
+            all.add(broken(field, "reversed surrogate pair in " + field,
+                    b -> setText(b, field, "" + LOW_SURROGATE + HIGH_SURROGATE)));
+            all.add(broken(field, field + " over the maximum length",
+                    b -> setText(b, field, "z".repeat(Listing.MAX_TEXT_LENGTH + 1 + random.nextInt(5)))));
+        }
+        for (String field : List.of("canonicalModel", "region", "condition")) {
+            all.add(broken(field, "NUL in " + field, b -> setText(b, field, "RTX\0" + random.nextInt(10))));
+        }
+        all.add(broken("migSupport", "migSupport 8", b -> b.migSupport(8)));
+        all.add(broken("migSupport", "migSupport -1", b -> b.migSupport(-1)));
+        all.add(broken("vramGb", "negative vramGb", b -> b.vramGb(-1 - random.nextInt(100))));
+        all.add(broken("tdpWatts", "negative tdpWatts", b -> b.tdpWatts(Integer.MIN_VALUE)));
+        all.add(broken("cudaCores", "negative cudaCores", b -> b.cudaCores(-1)));
+        all.add(broken("quantity", "negative quantity", b -> b.quantity(-1)));
+        all.add(broken("minOrderQty", "minOrderQty 0", b -> b.minOrderQty(0)));
+        all.add(broken("pcieGeneration", "pcieGeneration 0", b -> b.pcieGeneration(0)));
+        all.add(broken("seenAt", "seenAt in year 0", b -> b.seenAt(Instant.parse("0000-12-31T23:59:59Z"))));
+        all.add(broken("seenAt", "seenAt in year 10000", b -> b.seenAt(Instant.parse("+10000-01-01T00:00:00Z"))));
+        all.add(broken("importIndex", "importIndex 0", b -> b.importIndex(0)));
+        all.add(broken("importId", "blank importId", b -> b.importId(" ")));
+        return all;
+    }
+
+    /** Names of the text components, as messages name them. */
+    public static final List<String> TEXT_FIELDS = List.of("canonicalModel", "generation", "formFactor", "title",
+            "condition", "availability", "seller", "region", "sourceUrl", "sourceType", "matchType", "notes",
+            "warnings");
+
+    private Invalid broken(String field, String description, Consumer<Listing.Builder> change) {
+        Listing.Builder builder = valid().toBuilder();
+        change.accept(builder);
+        return new Invalid(field, description, builder::build);
+    }
+
+    private static void setText(Listing.Builder b, String field, String value) {
+        switch (field) {
+            case "canonicalModel" -> b.canonicalModel(value);
+            case "generation" -> b.generation(value);
+            case "formFactor" -> b.formFactor(value);
+            case "title" -> b.title(value);
+            case "condition" -> b.condition(value);
+            case "availability" -> b.availability(value);
+            case "seller" -> b.seller(value);
+            case "region" -> b.region(value);
+            case "sourceUrl" -> b.sourceUrl(value);
+            case "sourceType" -> b.sourceType(value);
+            case "matchType" -> b.matchType(value);
+            case "notes" -> b.notes(value);
+            case "warnings" -> b.warnings(value);
+            default -> throw new IllegalArgumentException("not a text field: " + field);
+        }
     }
 
     private Map<String, Object> heuristics(int depth) {
