@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * import under test meets it; connections opened later have no limit, as if space had been freed.
  */
 class DiskFullTest {
-    private static final int EXTRA_PAGES = 16;
+    /** Room for a few batches, so the disk fills part-way through the import, after rows were written. */
+    private static final int EXTRA_PAGES = 300;
 
     @TempDir
     Path dir;
@@ -55,7 +56,7 @@ class DiskFullTest {
         return IntStream.rangeClosed(1, 20_000).mapToObj(i -> ChildImporter.listing(tag, i)).toList();
     }
 
-    /** Lets the connection the next write will take grow the file by only a few pages; returns that connection. */
+    /** Lets the connection the next write will take grow the file by only a little; returns that connection. */
     private Connection fillTheDiskForTheNextWrite() {
         return store.withConnection(c -> {
             try (Statement s = c.createStatement()) {
