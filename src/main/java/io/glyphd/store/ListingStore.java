@@ -114,6 +114,17 @@ public interface ListingStore extends AutoCloseable {
      */
     boolean deleteImport(String importId);
 
+    /**
+     * Checks the whole store for damage and reports what it finds. Unlike opening, which checks only what is cheap,
+     * this reads all of the storage, so it takes time in proportion to its size; it changes nothing and works on a
+     * read-only store.
+     *
+     * @return the findings; {@link VerifyReport#ok()} if there are none
+     * @throws StoreException if the check cannot run, e.g. the storage is locked or the disk fails; damage that
+     *         stops the check is reported as a finding, not thrown
+     */
+    VerifyReport verify();
+
     /** Closes the store; later calls throw {@link IllegalStateException}. Closing twice does nothing. */
     @Override
     void close();
