@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * <p>Every listing belongs to exactly one import. An import is written in one transaction: either all its
  * listings are stored or none are, and a reader sees the store before the import or after it, never in
  * between. Writing an import id that already exists replaces that import's listings and metadata in the same
- * transaction. Listings are numbered 1..n in input order ({@link Listing#importIndex()}).
+ * transaction. Listings are numbered 1..n in input order ({@link Listing#importIndex()}). Import ids are
+ * compared after stripping surrounding whitespace, as {@link ImportRequest} stores them.
  *
  * <p>Implementations are thread-safe unless they say otherwise. No method accepts null unless it says so,
  * and none returns null. Every method throws {@link IllegalStateException} once the store is closed, and

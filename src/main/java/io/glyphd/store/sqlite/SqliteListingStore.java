@@ -208,14 +208,14 @@ public final class SqliteListingStore implements ListingStore {
     }
 
     @Override
-    public Optional<ImportMetadata> findImport(String importId) {
-        Objects.requireNonNull(importId, "importId");
+    public Optional<ImportMetadata> findImport(String id) {
+        String importId = Objects.requireNonNull(id, "importId").strip();
         return database.read("Cannot read import " + importId + " in", c -> SqliteQueries.findImport(c, importId));
     }
 
     @Override
-    public boolean deleteImport(String importId) {
-        Objects.requireNonNull(importId, "importId");
+    public boolean deleteImport(String id) {
+        String importId = Objects.requireNonNull(id, "importId").strip();
         boolean deleted = database.write("Cannot delete import " + importId + " from", () -> true, connection -> {
             boolean found = SqliteQueries.deleteImport(connection, importId);
             connection.commit();

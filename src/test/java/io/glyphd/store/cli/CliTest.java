@@ -276,6 +276,28 @@ class CliTest {
     }
 
     @Test
+    void checkReportsASoundDatabaseAndFindsOrphanedListings() throws Exception {
+        run("import", wamatek.toString(), "--import-id", "w");
+
+        Run sound = run("check");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("PRAGMA foreign_keys = OFF");
+            s.execute("DELETE FROM imports WHERE import_id = 'w'");
+        }
+        Run damaged = run("check");
+        Run missing = run("--db", dir.resolve("none.sqlite3").toString(), "check");
+
+        assertThat(sound.status()).isZero();
+        assertThat(sound.out()).isEqualTo(db + ": ok (integrity check and foreign-key check found nothing)\n");
+        assertThat(damaged.status()).isEqualTo(1);
+        assertThat(damaged.out()).startsWith(db + ": 0 integrity problem(s), ").contains("foreign key: ");
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).contains("No database at");
+        assertThat(dir.resolve("none.sqlite3")).doesNotExist();
+    }
+
+    @Test
     void demoImportsTheBundledSampleOnceAndShowsTheBestListingPerModel() {
         Run first = run("demo");
         Run second = run("demo", "--top", "3");
