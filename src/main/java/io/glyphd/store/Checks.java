@@ -36,6 +36,17 @@ final class Checks {
         return value;
     }
 
+    /** Returns {@code value} checked as by {@link #text}, or throws if it holds a NUL, which SQL compares as an end. */
+    static String matchable(String field, String value, int max, String owner) {
+        text(field, value, max, owner);
+        int nul = value == null ? -1 : value.indexOf('\0');
+        if (nul >= 0) {
+            throw new IllegalArgumentException(field + " must not contain NUL (U+0000)" + of(owner)
+                    + ", found at index " + nul);
+        }
+        return value;
+    }
+
     static Integer atLeast(String field, Integer value, int min, String owner) {
         if (value != null && value < min) {
             throw new IllegalArgumentException(field + " must be >= " + min + of(owner) + ", was " + value);

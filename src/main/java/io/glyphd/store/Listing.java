@@ -15,7 +15,9 @@ import java.util.Map;
  * is truncated to microseconds, and {@code heuristics} becomes an immutable JSON-shaped copy (numbers as
  * {@code Integer}, {@code Long}, {@code Double} or {@code BigInteger}; a null map becomes empty). Text fields are
  * stored exactly as given, up to {@value #MAX_TEXT_LENGTH} characters, and must be valid UTF-16 (no lone
- * surrogates). Build one with {@link #builder()}.
+ * surrogates); the three that queries match ({@code canonicalModel}, {@code region}, {@code condition}) must not
+ * contain NUL (U+0000), which SQL databases such as SQLite treat as the end of the text when comparing. Build one
+ * with {@link #builder()}.
  *
  * @param canonicalModel normalised GPU model, e.g. {@code H100_PCIE_80GB}; required, not blank
  * @param price offer price in USD, {@code >= 0}, at most {@value #MAX_PRICE_SCALE} decimal places; required
@@ -73,7 +75,7 @@ public record Listing(
         if (canonicalModel == null) {
             throw new NullPointerException("canonicalModel is required");
         }
-        canonicalModel = Checks.text("canonicalModel", canonicalModel.strip(), MAX_TEXT_LENGTH, null);
+        canonicalModel = Checks.matchable("canonicalModel", canonicalModel.strip(), MAX_TEXT_LENGTH, null);
         if (canonicalModel.isEmpty()) {
             throw new IllegalArgumentException("canonicalModel must not be blank");
         }
@@ -92,12 +94,12 @@ public record Listing(
         Checks.atLeast("pcieGeneration", pcieGeneration, 1, owner);
         formFactor = Checks.text("formFactor", formFactor, MAX_TEXT_LENGTH, owner);
         title = Checks.text("title", title, MAX_TEXT_LENGTH, owner);
-        condition = Checks.text("condition", condition, MAX_TEXT_LENGTH, owner);
+        condition = Checks.matchable("condition", condition, MAX_TEXT_LENGTH, owner);
         Checks.atLeast("quantity", quantity, 0, owner);
         availability = Checks.text("availability", availability, MAX_TEXT_LENGTH, owner);
         Checks.atLeast("minOrderQty", minOrderQty, 1, owner);
         seller = Checks.text("seller", seller, MAX_TEXT_LENGTH, owner);
-        region = Checks.text("region", region, MAX_TEXT_LENGTH, owner);
+        region = Checks.matchable("region", region, MAX_TEXT_LENGTH, owner);
         sourceUrl = Checks.text("sourceUrl", sourceUrl, MAX_TEXT_LENGTH, owner);
         sourceType = Checks.text("sourceType", sourceType, MAX_TEXT_LENGTH, owner);
         seenAt = Checks.instant("seenAt", seenAt, owner);

@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param condition offer condition
  * @param seenAfter earliest {@code seenAt}, inclusive
  * @param seenBefore latest {@code seenAt}, exclusive
- * @param importId import the listings belong to
+ * @param importId import the listings belong to; surrounding whitespace is stripped, as {@link ImportRequest} does
  * @param orderBy sort order; never null
  * @param limit most listings to return, 1 to {@value #MAX_LIMIT}
  * @param offset listings to skip first, {@code >= 0}
@@ -49,6 +49,7 @@ public record ListingQuery(String model, Double minScore, Double maxScore, BigDe
      */
     public ListingQuery {
         Objects.requireNonNull(orderBy, "orderBy");
+        importId = importId == null ? null : importId.strip();
         if (minScore != null) {
             Checks.finite("minScore", minScore, null);
         }

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * <p>Every listing belongs to exactly one import. An import is written in one transaction: either all its
  * listings are stored or none are, and a reader sees the store before the import or after it, never in
  * between. Writing an import id that already exists replaces that import's listings and metadata in the same
- * transaction. Listings are numbered 1..n in input order ({@link Listing#importIndex()}).
+ * transaction. Listings are numbered 1..n in input order ({@link Listing#importIndex()}). Import ids are
+ * compared after stripping surrounding whitespace, as {@link ImportRequest} stores them.
  *
  * <p>Implementations are thread-safe unless they say otherwise. No method accepts null unless it says so,
  * and none returns null. Every method throws {@link IllegalStateException} once the store is closed, and
@@ -146,7 +147,8 @@ public interface ListingStore extends AutoCloseable {
 
     /**
      * Returns the listings added, removed and changed from one import to another, at most {@code limit} of each
-     * kind (the first in the order {@link ImportDiff} defines), with exact counts of all of them.
+     * kind (the first in the order {@link ImportDiff} defines), with exact counts of all of them. Surrounding
+     * whitespace is stripped from the ids, as {@link ImportRequest} does.
      *
      * @param fromImportId the earlier import's id
      * @param toImportId the later import's id; may equal {@code fromImportId}
@@ -166,6 +168,17 @@ public interface ListingStore extends AutoCloseable {
      * @return one entry per model; empty if no listing matches
      */
     List<ModelStats> modelStats(ListingQuery filter);
+
+    /**
+     * Checks the whole store for damage and reports what it finds. Unlike opening, which checks only what is cheap,
+     * this reads all of the storage, so it takes time in proportion to its size; it changes nothing and works on a
+     * read-only store.
+     *
+     * @return the findings; {@link VerifyReport#ok()} if there are none
+     * @throws StoreException if the check cannot run, e.g. the storage is locked or the disk fails; damage that
+     *         stops the check is reported as a finding, not thrown
+     */
+    VerifyReport verify();
 
     /** Closes the store; later calls throw {@link IllegalStateException}. Closing twice does nothing. */
     @Override

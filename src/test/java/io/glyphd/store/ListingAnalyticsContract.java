@@ -390,6 +390,17 @@ public abstract class ListingAnalyticsContract {
     }
 
     @Test
+    void aDiffStripsImportIdsAsImportsDo() {
+        store.insertListings(TestListings.sample(2), "monday");
+
+        ImportDiff diff = store.diff(" monday ", "monday\t");
+
+        assertThat(diff.fromImportId()).isEqualTo("monday");
+        assertThat(diff.toImportId()).isEqualTo("monday");
+        assertThat(diff.unchangedCount()).isEqualTo(2);
+    }
+
+    @Test
     void aDiffNamesAnUnknownImport() {
         store.insertListings(TestListings.sample(2), "known");
 

@@ -402,6 +402,9 @@ public abstract class ListingStoreContract {
         store.insertListings(sample(1), "  spaced id  ");
 
         assertThat(store.findImport("spaced id")).isPresent();
+        assertThat(store.findImport(" spaced id\t")).isPresent();
+        assertThat(store.countListings(ListingQuery.builder().importId(" spaced id ").build())).isEqualTo(1);
+        assertThat(store.deleteImport(" spaced id ")).isTrue();
         assertThatThrownBy(() -> store.insertListings(sample(1), " ")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("importId");
         assertThatThrownBy(() -> store.insertListings(sample(1), "a\nb"))

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The one configured Jackson mapper, and the JSON conversions the backends need. Thread-safe. */
 public final class JsonCodec {
@@ -40,6 +42,9 @@ public final class JsonCodec {
     public static Map<String, Object> normalizeObject(String field, Map<String, ?> value, String owner) {
         if (value == null || value.isEmpty()) {
             return Map.of();
+        }
+        if (value instanceof FrozenObject frozen) {
+            return frozen;
         }
         String json;
         try {
@@ -84,7 +89,7 @@ public final class JsonCodec {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> copy.put((String) k, freeze(v)));
-            return (T) Collections.unmodifiableMap(copy);
+            return (T) new FrozenObject(copy);
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
@@ -92,5 +97,37 @@ public final class JsonCodec {
             return (T) Collections.unmodifiableList(copy);
         }
         return value;
+    }
+
+    /**
+     * An immutable JSON object as parsed by this codec. {@link #normalizeObject} returns it as it is, so records
+     * read from a store do not pay for a second JSON round trip.
+     */
+    private static final class FrozenObject extends AbstractMap<String, Object> {
+        private final Map<String, Object> entries;
+
+        FrozenObject(Map<String, Object> entries) {
+            this.entries = Collections.unmodifiableMap(entries);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return entries.entrySet();
+        }
+
+        @Override
+        public Object get(Object key) {
+            return entries.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return entries.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return entries.size();
+        }
     }
 }

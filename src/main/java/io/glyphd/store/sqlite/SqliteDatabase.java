@@ -5,29 +5,51 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 
 /**
  * Runs units of work on one SQLite file: reads on a pooled connection in auto-commit mode, writes in an
- * IMMEDIATE transaction under an in-process lock. This is the one place that translates {@link SQLException}s
- * and decides whether a connection may be reused. Thread-safe.
+ * IMMEDIATE transaction under an in-process lock. This is the one place that translates {@link SQLException}s,
+ * decides whether a connection may be reused and retries a write that SQLite reports BUSY. Thread-safe.
  */
 final class SqliteDatabase implements AutoCloseable {
+    /** Attempts a write makes, in all, when SQLite keeps reporting BUSY; each waits up to the busy timeout. */
+    static final int WRITE_ATTEMPTS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
+    private static final Backoff SLEEP = attempt -> Thread.sleep(100L * attempt);
+
     private final Path file;
     private final boolean readOnly;
     private final ConnectionPool pool;
+    private final Backoff backoff;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private volatile boolean closed;
 
     SqliteDatabase(Path file, boolean readOnly, ConnectionPool pool) {
+        this(file, readOnly, pool, SLEEP);
+    }
+
+    SqliteDatabase(Path file, boolean readOnly, ConnectionPool pool, Backoff backoff) {
         this.file = file;
         this.readOnly = readOnly;
         this.pool = pool;
+        this.backoff = backoff;
     }
 
     /** One unit of work on a connection. */
     @FunctionalInterface
     interface Work<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /** Waits before the next attempt of a write that met SQLITE_BUSY; tests replace it to act in between. */
+    @FunctionalInterface
+    interface Backoff {
+        void pause(int failedAttempt) throws InterruptedException;
     }
 
     Path file() {
@@ -65,38 +87,110 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
+     * Runs {@code work} in an IMMEDIATE transaction that {@code work} commits itself, retrying only while SQLite
+     * reports BUSY before the transaction began; see {@link #write(String, BooleanSupplier, Work)}.
+     */
+    <T> T write(String action, Work<T> work) {
+        return write(action, () -> false, work);
+    }
+
+    /**
      * Runs {@code work} in an IMMEDIATE transaction that {@code work} commits itself. On any failure, rolls back
      * (a rollback failure is added to the original as suppressed) and discards the connection rather than trust
      * the driver's transaction state afterwards.
+     *
+     * <p>When SQLite reports BUSY (another process held the write lock past the busy timeout), the whole unit of
+     * work is run again on a fresh connection, up to {@value #WRITE_ATTEMPTS} attempts in all: always if the
+     * transaction could not begin (so {@code work} never ran), and after {@code work} started only if
+     * {@code repeatable} says that running it again from the start is safe (e.g. it has consumed no input).
+     *
+     * @param repeatable asked after a BUSY inside {@code work} has been rolled back
      */
-    <T> T write(String action, Work<T> work) {
+    <T> T write(String action, BooleanSupplier repeatable, Work<T> work) {
         ensureOpen();
         if (readOnly) {
             throw new StoreException(action + " " + file + ": the store was opened read-only");
         }
         writeLock.lock();
-        Connection connection = null;
-        boolean broken = true;
         try {
-            connection = pool.acquire();
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                // sqlite-jdbc opens the next transaction right after commit(); end it before the connection is reused.
-                connection.setAutoCommit(true);
-                broken = false;
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                rollback(connection, e);
-                throw e;
+            for (int attempt = 1; ; attempt++) {
+                ensureOpen();
+                Connection connection = null;
+                boolean broken = true;
+                boolean begun = false;
+                try {
+                    connection = pool.acquire();
+                    beginImmediate(connection);
+                    begun = true;
+                    T result = work.run(connection);
+                    broken = !endTransaction(connection);
+                    return result;
+                } catch (SQLException e) {
+                    if (begun) {
+                        rollback(connection, e);
+                    }
+                    if (!SqliteErrors.isBusy(e)) {
+                        throw SqliteErrors.translate(action, file, e);
+                    }
+                    if (attempt == WRITE_ATTEMPTS || (begun && !repeatable.getAsBoolean())) {
+                        throw SqliteErrors.busy(action, file, e, attempt);
+                    }
+                    LOG.warn("{}: another connection or process held the write lock past the busy timeout (attempt {}"
+                            + " of {}); running the write again", file, attempt, WRITE_ATTEMPTS);
+                } catch (RuntimeException | Error e) {
+                    if (begun) {
+                        rollback(connection, e);
+                    }
+                    throw e;
+                } finally {
+                    if (connection != null) {
+                        pool.release(connection, broken);
+                    }
+                }
+                pause(action, attempt);
             }
-        } catch (SQLException e) {
-            throw SqliteErrors.translate(action, file, e);
         } finally {
-            if (connection != null) {
-                pool.release(connection, broken);
-            }
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Begins an IMMEDIATE transaction, then tells the driver to make the transaction it opens right after
+     * {@code commit()} a DEFERRED one. sqlite-jdbc begins the next transaction inside {@code commit()}; were that an
+     * IMMEDIATE one, the connection would take the write lock again at once (blocking other processes) and could
+     * fail with SQLITE_BUSY after the commit had already succeeded. A DEFERRED begin takes no lock and cannot fail
+     * that way.
+     */
+    static void beginImmediate(Connection connection) throws SQLException {
+        SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
+        sqlite.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        connection.setAutoCommit(false);
+        sqlite.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+    }
+
+    /**
+     * Ends the empty transaction the driver opened after the unit of work committed. Returns false if the
+     * connection should be discarded; the unit of work has committed either way, so a failure here is not its
+     * failure.
+     */
+    private boolean endTransaction(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("{}: discarding a connection that could not return to auto-commit after a commit: {}", file,
+                    SqliteErrors.meaning(e));
+            return false;
+        }
+    }
+
+    private void pause(String action, int failedAttempt) {
+        try {
+            backoff.pause(failedAttempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(action + " " + file + ": interrupted while waiting for another process's write"
+                    + " to finish; nothing of this operation was written", e);
         }
     }
 

@@ -16,6 +16,12 @@ final class SqliteErrors {
         return new StoreException(action + " " + file + ": " + meaning(e), e);
     }
 
+    /** Returns an exception for a unit of work that stayed BUSY through {@code attempts} attempts. */
+    static StoreException busy(String action, Path file, SQLException e, int attempts) {
+        return new StoreException(action + " " + file + ": " + meaning(e) + "; gave up after " + attempts
+                + (attempts == 1 ? " attempt" : " attempts") + ", nothing of this operation was written", e);
+    }
+
     /** Returns true if the error leaves a connection in a state it should not be reused from. */
     static boolean poisonsConnection(SQLException e) {
         SQLiteErrorCode code = code(e);
@@ -33,8 +39,20 @@ final class SqliteErrors {
         return code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_LOCKED");
     }
 
+    /** Returns the SQLite result code of {@code e} or of the first cause that has one (a batch wraps it), or null. */
     static SQLiteErrorCode code(SQLException e) {
-        return e instanceof SQLiteException s ? s.getResultCode() : null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s) {
+                return s.getResultCode();
+            }
+        }
+        return null;
+    }
+
+    /** Returns true if the error says the file is damaged (SQLITE_CORRUPT) or not a database (SQLITE_NOTADB). */
+    static boolean isDamage(SQLException e) {
+        SQLiteErrorCode code = code(e);
+        return code != null && (code.name().startsWith("SQLITE_CORRUPT") || code == SQLiteErrorCode.SQLITE_NOTADB);
     }
 
     /** Says in words what an error means for the caller. */

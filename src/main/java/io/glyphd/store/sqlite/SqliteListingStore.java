@@ -10,6 +10,7 @@ import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
 import io.glyphd.store.PricePoint;
 import io.glyphd.store.StoreException;
+import io.glyphd.store.VerifyReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,17 @@ import org.sqlite.SQLiteDataSource;
  * back, so no connection is used by two threads at once; readers run in parallel with each other and with a
  * writer (WAL). Writers in one process take turns on a lock; writers in other processes wait up to the busy
  * timeout. A connection that met a BUSY, FULL, I/O or corruption error is discarded, not reused.
+ *
+ * <p>Several processes (or several instances on one file): every write waits up to the busy timeout for another
+ * writer to finish. If SQLite still reports BUSY, the whole write is run again on a fresh connection, up to
+ * {@value SqliteDatabase#WRITE_ATTEMPTS} attempts in all, but only when running it again is safe: an import is
+ * retried only if its iterator has not yet been asked for a listing (the BUSY came when the transaction began),
+ * {@link #deleteImport(String)} at any point. Otherwise the write fails with a {@link StoreException} saying the
+ * database is locked, and nothing of it is written. Either way a reader sees each import whole or not at all.
+ *
+ * <p>Damage: opening checks only what is cheap (header, {@code application_id}, {@code user_version}, the tables'
+ * presence); an operation that meets a damaged page fails with a {@link StoreException} saying the file is
+ * damaged, and {@link #verify()} checks every page.
  */
 public final class SqliteListingStore implements ListingStore {
     /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -137,7 +149,8 @@ public final class SqliteListingStore implements ListingStore {
         return new SqliteListingStore(dbPath, true);
     }
 
-    private static SQLiteConfig config(boolean readOnly) {
+    /** Returns the settings every connection gets; package-private so that tests can derive variants. */
+    static SQLiteConfig config(boolean readOnly) {
         SQLiteConfig config = new SQLiteConfig();
         config.enforceForeignKeys(true);
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
@@ -176,8 +189,9 @@ public final class SqliteListingStore implements ListingStore {
     public ImportResult importListings(Iterator<Listing> listings, ImportRequest request) {
         Objects.requireNonNull(listings, "listings");
         Objects.requireNonNull(request, "request");
-        return database.write("Cannot import listings as " + request + " into",
-                connection -> SqliteImporter.importListings(connection, database.file(), listings, request));
+        TrackedIterator<Listing> input = new TrackedIterator<>(listings);
+        return database.write("Cannot import listings as " + request + " into", () -> !input.touched(),
+                connection -> SqliteImporter.importListings(connection, database.file(), input, request));
     }
 
     @Override
@@ -198,15 +212,15 @@ public final class SqliteListingStore implements ListingStore {
     }
 
     @Override
-    public Optional<ImportMetadata> findImport(String importId) {
-        Objects.requireNonNull(importId, "importId");
+    public Optional<ImportMetadata> findImport(String id) {
+        String importId = Objects.requireNonNull(id, "importId").strip();
         return database.read("Cannot read import " + importId + " in", c -> SqliteQueries.findImport(c, importId));
     }
 
     @Override
-    public boolean deleteImport(String importId) {
-        Objects.requireNonNull(importId, "importId");
-        boolean deleted = database.write("Cannot delete import " + importId + " from", connection -> {
+    public boolean deleteImport(String id) {
+        String importId = Objects.requireNonNull(id, "importId").strip();
+        boolean deleted = database.write("Cannot delete import " + importId + " from", () -> true, connection -> {
             boolean found = SqliteQueries.deleteImport(connection, importId);
             connection.commit();
             return found;
@@ -248,9 +262,9 @@ public final class SqliteListingStore implements ListingStore {
      * @throws IllegalArgumentException if {@code limit} is negative
      */
     @Override
-    public ImportDiff diff(String fromImportId, String toImportId, int limit) {
-        Objects.requireNonNull(fromImportId, "fromImportId");
-        Objects.requireNonNull(toImportId, "toImportId");
+    public ImportDiff diff(String fromId, String toId, int limit) {
+        String fromImportId = Objects.requireNonNull(fromId, "fromImportId").strip();
+        String toImportId = Objects.requireNonNull(toId, "toImportId").strip();
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
@@ -271,6 +285,11 @@ public final class SqliteListingStore implements ListingStore {
     public List<ModelStats> modelStats(ListingQuery filter) {
         Objects.requireNonNull(filter, "filter");
         return database.read("Cannot compute model statistics in", c -> SqliteAnalytics.modelStats(c, filter));
+    }
+
+    @Override
+    public VerifyReport verify() {
+        return database.read("Cannot verify", c -> SqliteVerifier.verify(c, database.file()));
     }
 
     @Override

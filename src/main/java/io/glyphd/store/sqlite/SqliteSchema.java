@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
 
 /**
  * Recognises, creates and migrates glyphd-store's SQLite schema.
@@ -83,10 +85,13 @@ final class SqliteSchema {
     /**
      * Checks, without writing a byte, that the file at {@code file} is absent, empty, or a glyphd-store database
      * this build can open: reads the header, then {@code application_id}, {@code user_version} and the schema
-     * table through a read-only connection. Nothing is scanned, so this is cheap at any size.
+     * table (the {@code imports} and {@code listings} tables must be there) through a read-only connection. Nothing
+     * is scanned, so this is cheap at any size; damage elsewhere in the file is found by the operation that meets
+     * it, or by {@code verify()}.
      *
-     * @throws SchemaVersionException if the file is not a glyphd-store database or its schema is newer
-     * @throws StoreException if the file cannot be read
+     * @throws SchemaVersionException if the file is not a glyphd-store database, lacks its tables or its schema is
+     *         newer
+     * @throws StoreException if the file cannot be read or is damaged where these checks read
      */
     static State inspect(Path file) {
         long size;
@@ -146,10 +151,14 @@ final class SqliteSchema {
                         + " but has no schema version (user_version " + version + ")", version, CURRENT_VERSION,
                         null);
             }
+            requireTables(statement, file, version);
             return version == CURRENT_VERSION ? State.CURRENT : State.OLDER;
         } catch (SQLException e) {
-            throw new SchemaVersionException("Cannot open " + file + ": " + SqliteErrors.meaning(e), -1,
-                    CURRENT_VERSION, e);
+            if (SqliteErrors.code(e) == SQLiteErrorCode.SQLITE_NOTADB) {
+                throw new SchemaVersionException("Cannot open " + file + ": " + SqliteErrors.meaning(e), -1,
+                        CURRENT_VERSION, e);
+            }
+            throw SqliteErrors.translate("Cannot open", file, e);
         }
     }
 
@@ -160,7 +169,7 @@ final class SqliteSchema {
      * @return the version the file had before (0 for a new file)
      */
     static int createOrMigrate(Connection connection, Path file) throws SQLException {
-        connection.setAutoCommit(false);
+        SqliteDatabase.beginImmediate(connection);
         try (Statement statement = connection.createStatement()) {
             int found = intPragma(statement, "user_version");
             if (found > CURRENT_VERSION) {
@@ -195,6 +204,22 @@ final class SqliteSchema {
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    /** Checks that the tables every schema version has are there, so a stripped file is refused at open. */
+    private static void requireTables(Statement statement, Path file, int version) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
+                + " AND name IN ('imports', 'listings') ORDER BY name")) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        }
+        if (found.size() < 2) {
+            throw new SchemaVersionException("Cannot open " + file + ": it is marked as a glyphd-store database"
+                    + " (schema version " + version + ") but lacks its tables: found " + found + " of [imports,"
+                    + " listings]", version, CURRENT_VERSION, null);
         }
     }
 

@@ -1,0 +1,78 @@
+package io.glyphd.store.cli;
+
+import io.glyphd.store.ImportRequest;
+import io.glyphd.store.ImportResult;
+import io.glyphd.store.ListingStore;
+import io.glyphd.store.io.ListingFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/** {@code glyphd-store import FILE...}: streams files into the store as one import, in one transaction. */
+@Command(name = "import", description = {"Imports listing files (CSV or JSON) as one import, in one transaction.",
+    "Re-importing an import id replaces it. A file with any bad row imports nothing; every bad row is listed."})
+final class ImportCommand extends StoreCommand {
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "CSV or JSON files, read in order.")
+    List<Path> files;
+
+    @Option(names = "--import-id", paramLabel = "ID", description = "Import id (default: a new UUID).")
+    String importId;
+
+    @Option(names = "--source", paramLabel = "S", description = "Where the listings came from (default: the files).")
+    String source;
+
+    @Option(names = "--description", paramLabel = "D", description = "Free text about the import.")
+    String description;
+
+    @Option(names = "--format", paramLabel = "csv|json",
+            description = "Format of every FILE (default: from each file's extension).")
+    ListingFormat format;
+
+    @Override
+    public Integer call() {
+        List<ListingFormat> formats = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                formats.add(format != null ? format : ListingFormat.of(file));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage() + "; or give --format");
+            }
+        }
+        ImportRequest request;
+        try {
+            request = new ImportRequest(importId == null ? UUID.randomUUID().toString() : importId,
+                    source == null ? describe(files) : source, description);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid --import-id, --source or --description: "
+                    + e.getMessage());
+        }
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new CommandFailure("Cannot read " + file + ": " + (Files.exists(file) ? "not a regular file"
+                        : "no such file"));
+            }
+        }
+        ImportResult result;
+        try (ListingStore store = openStore();
+                MultiFileReader listings = new MultiFileReader(files, formats);
+                Progress progress = new Progress(listings, err(), showProgress(), Progress.EVERY)) {
+            result = store.importListings(progress, request);
+        }
+        out().println("Imported " + result.recordCount() + " listings from " + describe(files) + " as import "
+                + result.importId() + " into " + root.dbPath() + " in " + duration(result.duration())
+                + (result.rowsReplaced() > 0 ? " (replaced " + result.rowsReplaced() + " listings)" : ""));
+        return 0;
+    }
+
+    private static String describe(List<Path> files) {
+        String names = files.stream().map(Path::toString).collect(Collectors.joining(", "));
+        return names.length() > 1000 ? files.size() + " files, from " + files.get(0) : names;
+    }
+}

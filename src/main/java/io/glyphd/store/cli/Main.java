@@ -1,0 +1,116 @@
+package io.glyphd.store.cli;
+
+import io.glyphd.store.InvalidListingException;
+import io.glyphd.store.StoreException;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Runs the {@code glyphd-store} command line: {@code java -jar glyphd-store-VERSION-cli.jar COMMAND ...}.
+ * Results go to stdout, messages and errors to stderr; the exit status is 0 on success, 1 for a data or storage
+ * error and 2 for a usage error.
+ */
+public final class Main {
+    static final int DATA_ERROR = 1;
+    static final int USAGE_ERROR = 2;
+    /** The CLI's logback configuration; only the CLI jar has it, so the library never configures logging. */
+    static final String LOGBACK_CONFIG = "io/glyphd/store/cli/logback-cli.xml";
+
+    private Main() {
+    }
+
+    /**
+     * Runs a command and exits with its status.
+     *
+     * @param args the command line
+     */
+    @SuppressWarnings("checkstyle:RegexpSinglelineJava")
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out,
+                StandardCharsets.UTF_8)));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int status;
+        try {
+            status = run(args, new CliEnvironment(System.getenv(), System.console() != null), out, err, true);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+        System.exit(status);
+    }
+
+    /**
+     * Runs a command line and returns its exit status.
+     *
+     * @param configureLogging whether to configure logback from the command line's {@code --verbose}; only the
+     *        real program does, as logback is configured once per JVM
+     */
+    static int run(String[] args, CliEnvironment environment, PrintWriter out, PrintWriter err,
+            boolean configureLogging) {
+        GlyphdStoreCommand root = new GlyphdStoreCommand(environment);
+        CommandLine commandLine = new CommandLine(root);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler(Main::usageError);
+        commandLine.setExecutionExceptionHandler((e, command, parseResult) -> failure(e, command, root));
+        commandLine.setExecutionStrategy(parseResult -> {
+            if (configureLogging) {
+                configureLogging(root.verbose.length);
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        return commandLine.execute(args);
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        command.getOut().flush();
+        PrintWriter err = command.getErr();
+        err.println("glyphd-store: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return USAGE_ERROR;
+    }
+
+    private static int failure(Exception e, CommandLine command, GlyphdStoreCommand root) {
+        if (e instanceof ParameterException usage) {
+            return usageError(usage, new String[0]);
+        }
+        command.getOut().flush();
+        PrintWriter err = command.getErr();
+        boolean expected = e instanceof CommandFailure || e instanceof StoreException
+                || e instanceof IllegalArgumentException;
+        if (expected) {
+            err.println("glyphd-store: " + e.getMessage());
+            if (e instanceof InvalidListingException) {
+                err.println("Nothing was imported.");
+            }
+        } else {
+            err.println("glyphd-store: unexpected error: " + e);
+        }
+        if (root.verbose.length > 0) {
+            LoggerFactory.getLogger(Main.class).error("Failed", e);
+        } else if (!expected || e.getCause() != null && !(e instanceof InvalidListingException)) {
+            err.println("Run again with --verbose for details.");
+        }
+        err.flush();
+        return DATA_ERROR;
+    }
+
+    /** Points logback at the CLI's configuration, at WARN, or INFO/DEBUG with {@code -v}/{@code -vv}. */
+    private static void configureLogging(int verbosity) {
+        System.setProperty("glyphd.log.level", verbosity >= 2 ? "DEBUG" : verbosity == 1 ? "INFO" : "WARN");
+        if (System.getProperty("logback.configurationFile") == null
+                && Main.class.getClassLoader().getResource(LOGBACK_CONFIG) != null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        }
+    }
+}

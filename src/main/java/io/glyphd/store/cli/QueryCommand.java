@@ -1,0 +1,172 @@
+package io.glyphd.store.cli;
+
+import io.glyphd.store.Listing;
+import io.glyphd.store.ListingQuery;
+import io.glyphd.store.ListingStore;
+import io.glyphd.store.io.ListingFormat;
+import io.glyphd.store.io.ListingWriter;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code glyphd-store query}: prints the listings that match filters, as a table, JSON or CSV. */
+@Command(name = "query", description = {"Prints the listings that match all the given filters.",
+    "Model, region and condition match exactly, ignoring case; bounds are inclusive."})
+final class QueryCommand extends StoreCommand {
+    @Option(names = "--model", paramLabel = "M", description = "Canonical model, e.g. RTX_4090.")
+    String model;
+
+    @Option(names = "--min-score", paramLabel = "X", description = "Lowest score.")
+    Double minScore;
+
+    @Option(names = "--max-score", paramLabel = "X", description = "Highest score.")
+    Double maxScore;
+
+    @Option(names = "--min-price", paramLabel = "P", description = "Lowest price in USD.")
+    BigDecimal minPrice;
+
+    @Option(names = "--max-price", paramLabel = "P", description = "Highest price in USD.")
+    BigDecimal maxPrice;
+
+    @Option(names = "--region", paramLabel = "R", description = "Region, e.g. USA.")
+    String region;
+
+    @Option(names = "--condition", paramLabel = "C", description = "Condition, e.g. New.")
+    String condition;
+
+    @Option(names = "--import-id", paramLabel = "ID", description = "Only this import's listings.")
+    String importId;
+
+    @Option(names = "--seen-after", paramLabel = "T", converter = InstantConverter.class,
+            description = "Seen at or after T (ISO-8601, e.g. 2025-07-29 or 2025-07-29T12:00:00Z).")
+    Instant seenAfter;
+
+    @Option(names = "--seen-before", paramLabel = "T", converter = InstantConverter.class,
+            description = "Seen before T.")
+    Instant seenBefore;
+
+    @Option(names = "--order", paramLabel = "ORDER", converter = OrderConverter.class, defaultValue = "score",
+            description = "score (best first, the default), price (cheapest first), price-desc, seen (latest first)"
+                    + " or import (import order).")
+    ListingQuery.Order order;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Most listings to print, 1 to " + ListingQuery.MAX_LIMIT
+            + " (default: " + ListingQuery.DEFAULT_LIMIT + ").")
+    Integer limit;
+
+    @Option(names = "--offset", paramLabel = "N", description = "Listings to skip first (default: 0).")
+    Long offset;
+
+    @Option(names = "--all", description = "Print every matching listing (not with --limit or --offset).")
+    boolean all;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "Output format (default: table). CSV and JSON import back unchanged.")
+    OutputFormat format;
+
+    @Override
+    public Integer call() {
+        if (all && (limit != null || offset != null)) {
+            throw new ParameterException(spec.commandLine(), "--all cannot be combined with --limit or --offset");
+        }
+        ListingQuery query;
+        try {
+            query = ListingQuery.builder().model(model).minScore(minScore).maxScore(maxScore).minPrice(minPrice)
+                    .maxPrice(maxPrice).region(region).condition(condition).importId(importId).seenAfter(seenAfter)
+                    .seenBefore(seenBefore).orderBy(order)
+                    .limit(all ? ListingQuery.MAX_LIMIT : limit == null ? ListingQuery.DEFAULT_LIMIT : limit)
+                    .offset(offset == null ? 0 : offset).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid query: " + e.getMessage());
+        }
+        try (ListingStore store = openExistingStore()) {
+            if (format == OutputFormat.TABLE) {
+                printTable(store, query);
+            } else {
+                export(store, query, format == OutputFormat.CSV ? ListingFormat.CSV : ListingFormat.JSON);
+            }
+        }
+        return 0;
+    }
+
+    private void printTable(ListingStore store, ListingQuery query) {
+        Table table = new Table("SCORE", "MODEL", "PRICE", "VRAM_GB", "AVAILABILITY", "REGION", "IMPORT", "ROW",
+                "TITLE").alignRight(0, 2, 3, 7);
+        long shown = 0;
+        while (true) {
+            List<Listing> page = store.queryListings(query.toBuilder().offset(query.offset() + shown).build());
+            page.forEach(l -> table.row(score(l.score()), l.canonicalModel(), price(l.price()), l.vramGb(),
+                    l.availability(), l.region(), l.importId(), l.importIndex(), l.title()));
+            shown += page.size();
+            if (!all || page.size() < query.limit()) {
+                break;
+            }
+        }
+        if (shown == 0) {
+            err().println("No listings match.");
+            return;
+        }
+        table.print(out());
+        err().println("Listings " + (query.offset() + 1) + "-" + (query.offset() + shown) + " of "
+                + store.countListings(query) + " matching.");
+    }
+
+    /** Writes the matching listings page by page, so {@code --all} never holds more than one page. */
+    private void export(ListingStore store, ListingQuery query, ListingFormat listingFormat) {
+        PrintWriter out = out();
+        try (ListingWriter writer = ListingWriter.open(out, listingFormat)) {
+            long written = 0;
+            while (true) {
+                List<Listing> page = store.queryListings(query.toBuilder().offset(query.offset() + written).build());
+                page.forEach(writer::write);
+                written += page.size();
+                if (!all || page.size() < query.limit() || out.checkError()) {
+                    break;
+                }
+            }
+        }
+        if (listingFormat == ListingFormat.JSON) {
+            out.println();
+        }
+    }
+
+    /** Converts {@code score}, {@code price}, {@code price-desc}, {@code seen} and {@code import}. */
+    static final class OrderConverter implements ITypeConverter<ListingQuery.Order> {
+        @Override
+        public ListingQuery.Order convert(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "score" -> ListingQuery.Order.SCORE_DESC;
+                case "price" -> ListingQuery.Order.PRICE_ASC;
+                case "price-desc" -> ListingQuery.Order.PRICE_DESC;
+                case "seen" -> ListingQuery.Order.SEEN_AT_DESC;
+                case "import" -> ListingQuery.Order.IMPORT_ORDER;
+                default -> throw new TypeConversionException("'" + value
+                        + "' is not an order; expected score, price, price-desc, seen or import");
+            };
+        }
+    }
+
+    /** Converts an ISO-8601 instant, or a date (midnight UTC). */
+    static final class InstantConverter implements ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            try {
+                return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+                        : Instant.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value
+                        + "' is not an ISO-8601 time; expected e.g. 2025-07-29 or 2025-07-29T12:00:00Z");
+            }
+        }
+    }
+}

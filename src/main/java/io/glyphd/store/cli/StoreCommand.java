@@ -1,0 +1,105 @@
+package io.glyphd.store.cli;
+
+import io.glyphd.store.ImportMetadata;
+import io.glyphd.store.ListingStore;
+import io.glyphd.store.sqlite.SqliteListingStore;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** What every subcommand shares: the database, the output writers and a few formats. */
+abstract class StoreCommand implements Callable<Integer> {
+    private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+
+    @ParentCommand
+    GlyphdStoreCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Returns stderr, after flushing stdout so that a terminal shows both in the order they were written. */
+    PrintWriter err() {
+        out().flush();
+        return spec.commandLine().getErr();
+    }
+
+    /** Opens the database, creating it if needed. */
+    ListingStore openStore() {
+        return new SqliteListingStore(root.dbPath());
+    }
+
+    /** Opens an existing database; fails if there is none, rather than creating an empty one. */
+    ListingStore openExistingStore() {
+        Path path = root.dbPath();
+        if (!Files.exists(path)) {
+            throw new CommandFailure("No database at " + path + "; import a file first, or name another with --db"
+                    + " or $" + CliEnvironment.DB_PATH_VARIABLE);
+        }
+        return new SqliteListingStore(path);
+    }
+
+    boolean showProgress() {
+        return root.environment.terminal() && !root.quiet;
+    }
+
+    static String price(BigDecimal price) {
+        return price.setScale(Math.max(2, price.scale()), RoundingMode.UNNECESSARY).toPlainString();
+    }
+
+    static String score(double score) {
+        return String.format(Locale.ROOT, "%.4f", score);
+    }
+
+    static String duration(Duration duration) {
+        long millis = duration.toMillis();
+        return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.2f s", millis / 1000.0);
+    }
+
+    static void printImports(List<ImportMetadata> imports, PrintWriter out) {
+        Table table = new Table("IMPORT_ID", "IMPORTED_AT", "LISTINGS", "SOURCE", "DESCRIPTION").alignRight(2);
+        for (ImportMetadata i : imports) {
+            table.row(i.importId(), i.importedAt(), i.recordCount(), i.source(), i.description());
+        }
+        table.print(out);
+    }
+
+    /** Writes imports as a JSON array of objects with the {@link ImportMetadata} component names. */
+    static void printImportsJson(List<ImportMetadata> imports, PrintWriter out) {
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.useDefaultPrettyPrinter();
+            json.writeStartArray();
+            for (ImportMetadata i : imports) {
+                json.writeStartObject();
+                json.writeStringField("importId", i.importId());
+                json.writeStringField("importedAt", i.importedAt().toString());
+                json.writeStringField("source", i.source());
+                json.writeNumberField("recordCount", i.recordCount());
+                json.writeStringField("description", i.description());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write imports as JSON", e);
+        }
+        out.println();
+    }
+}

@@ -1,0 +1,33 @@
+package io.glyphd.store.sqlite;
+
+import java.util.Iterator;
+
+/**
+ * Passes an iterator through and remembers whether it was ever asked for anything, so that a unit of work that
+ * failed before touching its input can safely run again. Not thread-safe, like the iterator it wraps.
+ */
+final class TrackedIterator<T> implements Iterator<T> {
+    private final Iterator<T> delegate;
+    private boolean touched;
+
+    TrackedIterator(Iterator<T> delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Returns true once {@link #hasNext()} or {@link #next()} has been called: the input may have moved on. */
+    boolean touched() {
+        return touched;
+    }
+
+    @Override
+    public boolean hasNext() {
+        touched = true;
+        return delegate.hasNext();
+    }
+
+    @Override
+    public T next() {
+        touched = true;
+        return delegate.next();
+    }
+}

@@ -1,0 +1,54 @@
+package io.glyphd.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonCodecTest {
+
+    @Test
+    void normalisedMapsEqualWhatReadsBack() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("long", 5L);
+        value.put("decimal", new BigDecimal("0.25"));
+        value.put("nested", Map.of("list", List.of(1, "two")));
+        value.put("null", null);
+
+        Map<String, Object> normal = JsonCodec.normalizeObject("heuristics", value, "RTX_4090");
+
+        assertThat(normal).isEqualTo(JsonCodec.readObject(JsonCodec.writeObject(normal)));
+        assertThat(normal.get("long")).isEqualTo(5);
+        assertThat(normal.get("decimal")).isEqualTo(0.25);
+        assertThat(normal).containsEntry("null", null);
+    }
+
+    @Test
+    void normalisedMapsAreImmutableAllTheWayDown() {
+        Map<String, Object> normal = JsonCodec.normalizeObject("h", Map.of("nested", Map.of("a", List.of(1))), null);
+
+        assertThatThrownBy(() -> normal.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> nested = (Map<String, Object>) normal.get("nested");
+        assertThatThrownBy(() -> nested.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ((List<?>) nested.get("a")).clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void emptyAndNullBecomeAnEmptyMapStoredAsNull() {
+        assertThat(JsonCodec.normalizeObject("h", null, null)).isEmpty();
+        assertThat(JsonCodec.writeObject(Map.of())).isNull();
+        assertThat(JsonCodec.readObject(null)).isEmpty();
+    }
+
+    @Test
+    void textThatIsNotAnObjectIsRejected() {
+        assertThatThrownBy(() -> JsonCodec.readObject("[1, 2]")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JsonCodec.readObject("{\"a\": 1} trailing"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,150 @@
+package io.glyphd.store.sqlite;
+
+import io.glyphd.store.ImportRequest;
+import io.glyphd.store.Listing;
+import io.glyphd.store.StoreException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The main class of the child JVMs that crash and multi-process tests start. It writes to a store and reports
+ * on stdout, one line per event, so the parent knows where it is:
+ * <ul>
+ *   <li>{@code import <db> <importId> <rows> <pauseAt>}: imports {@code rows} {@linkplain #listing generated
+ *       listings}. Prints {@code FLUSHED n} each time the store asks for the row after a full batch (so n rows
+ *       have been handed over and written inside the open transaction), {@code EXHAUSTED n} when the input
+ *       ends (the commit comes next) and {@code COMMITTED n} when the import returned. If {@code pauseAt} is
+ *       between 1 and {@code rows}, it prints {@code PAUSED pauseAt} when asked for that row and blocks; if it is
+ *       {@code rows + 1}, it does so when asked whether there are more rows after the last one.</li>
+ *   <li>{@code race <db> <prefix> <rounds> <rows>}: prints {@code READY}, waits for a line on stdin, then per
+ *       round imports {@code <prefix>-<round>} ({@code rows} rows) and re-imports {@code shared}
+ *       ({@code rows / 2} rows tagged {@code <prefix>-<round>}), printing {@code DONE <id> <n>} or
+ *       {@code FAILED <id> <message>} for each; then {@code EXIT}.</li>
+ * </ul>
+ * A pause ends only when the parent kills the process; if the parent goes away instead, the child halts at
+ * once, so the paused import is never committed.
+ */
+@SuppressWarnings("checkstyle:RegexpSinglelineJava")
+final class ChildImporter {
+    private ChildImporter() {
+    }
+
+    /** Returns row {@code i} (1-based) of the generated listings tagged {@code tag}; the parent rebuilds them. */
+    static Listing listing(String tag, int i) {
+        return Listing.builder().canonicalModel("M" + (i % 17)).price(BigDecimal.valueOf(100_000L + i, 2))
+                .score(i / 1000.0).region(i % 3 == 0 ? "USA" : "EU").title(tag + " #" + i)
+                .seenAt(Instant.ofEpochSecond(1_750_000_000L + i)).build();
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path db = Path.of(args[1]);
+        switch (args[0]) {
+            case "import" -> importRows(db, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "race" -> race(db, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    private static void importRows(Path db, String importId, int rows, int pauseAt) {
+        try (SqliteListingStore store = new SqliteListingStore(db)) {
+            store.importListings(new Reporting(importId, rows, pauseAt), ImportRequest.of(importId));
+            say("COMMITTED " + rows);
+        }
+    }
+
+    private static void race(Path db, String prefix, int rounds, int rows) throws IOException {
+        try (SqliteListingStore store = new SqliteListingStore(db)) {
+            say("READY");
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            for (int round = 1; round <= rounds; round++) {
+                String tag = prefix + "-" + round;
+                tryImport(store, tag, tag, rows);
+                tryImport(store, "shared", tag, rows / 2);
+            }
+            say("EXIT");
+        }
+    }
+
+    private static void tryImport(SqliteListingStore store, String importId, String tag, int rows) {
+        try {
+            store.importListings(new Reporting(tag, rows, 0, false), ImportRequest.of(importId));
+            say("DONE " + importId + " " + rows);
+        } catch (StoreException e) {
+            say("FAILED " + importId + " " + e.getMessage().replace('\n', ' '));
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    /** Hands out the generated rows, reporting progress and pausing where asked. */
+    private static final class Reporting implements Iterator<Listing> {
+        private final String tag;
+        private final int rows;
+        private final int pauseAt;
+        private final boolean report;
+        private int handed;
+
+        Reporting(String tag, int rows, int pauseAt) {
+            this(tag, rows, pauseAt, true);
+        }
+
+        Reporting(String tag, int rows, int pauseAt, boolean report) {
+            this.tag = tag;
+            this.rows = rows;
+            this.pauseAt = pauseAt;
+            this.report = report;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (handed < rows) {
+                return true;
+            }
+            if (report) {
+                say("EXHAUSTED " + handed);
+            }
+            if (pauseAt == rows + 1) {
+                pause();
+            }
+            return false;
+        }
+
+        @Override
+        public Listing next() {
+            if (handed >= rows) {
+                throw new NoSuchElementException();
+            }
+            if (report && handed > 0 && handed % SqliteImporter.BATCH_SIZE == 0) {
+                say("FLUSHED " + handed);
+            }
+            if (handed + 1 == pauseAt) {
+                pause();
+            }
+            handed++;
+            return listing(tag, handed);
+        }
+
+        private static void pause() {
+            say("PAUSED");
+            try {
+                while (System.in.read() >= 0) {
+                    // Wait to be killed; input from the parent is ignored.
+                }
+            } catch (IOException e) {
+                // Treated like end of input below.
+            }
+            // The parent went away without killing us: leave without committing anything.
+            Runtime.getRuntime().halt(3);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package io.glyphd.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.glyphd.store.StoreException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * How {@link SqliteDatabase} runs a unit of work when SQLite reports BUSY, FULL, I/O or corruption errors: which
+ * units it runs again, that a failed attempt leaves nothing behind, and that the connection involved is thrown
+ * away. Another connection holding the write lock plays the other process; the busy timeout is cut to 50 ms so
+ * that a BUSY comes quickly. Errors a test cannot provoke on demand (BUSY inside a transaction, FULL, IOERR,
+ * CORRUPT) are raised by the unit of work itself as the driver would raise them.
+ */
+class WriteRetryTest {
+    @TempDir
+    Path dir;
+    private Path file;
+    private Connection otherProcess;
+    private final List<Integer> pauses = new ArrayList<>();
+    private final AtomicInteger runs = new AtomicInteger();
+    private SqliteDatabase database;
+
+    @BeforeEach
+    void createStore() throws SQLException {
+        file = dir.resolve("listings.sqlite3");
+        new SqliteListingStore(file).close();
+        otherProcess = DriverManager.getConnection("jdbc:sqlite:" + file);
+        database = open(attempt -> pauses.add(attempt));
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        database.close();
+        otherProcess.close();
+    }
+
+    private SqliteDatabase open(SqliteDatabase.Backoff backoff) {
+        SQLiteConfig config = SqliteListingStore.config(false);
+        config.setBusyTimeout(50);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        return new SqliteDatabase(file, false, new ConnectionPool(dataSource, 2), backoff);
+    }
+
+    private void lockTheFile() throws SQLException {
+        otherProcess.createStatement().execute("BEGIN IMMEDIATE");
+    }
+
+    private void releaseTheFile() throws SQLException {
+        otherProcess.createStatement().execute("ROLLBACK");
+    }
+
+    /** A unit of work that adds one import row named {@code id} and commits. */
+    private SqliteDatabase.Work<Connection> insertImport(String id) {
+        return connection -> {
+            runs.incrementAndGet();
+            insert(connection, id);
+            connection.commit();
+            return connection;
+        };
+    }
+
+    private static void insert(Connection connection, String id) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO imports (import_id, imported_at, record_count) VALUES (?, 0, 0)")) {
+            insert.setString(1, id);
+            insert.executeUpdate();
+        }
+    }
+
+    private List<String> importIds() throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Statement s = otherProcess.createStatement();
+                ResultSet rs = s.executeQuery("SELECT import_id FROM imports ORDER BY id")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    private static SQLiteException driverError(SQLiteErrorCode code) {
+        return new SQLiteException("[" + code.name() + "] raised by the test", code);
+    }
+
+    @Test
+    void aWriteThatFindsTheFileLockedRunsAgainOnceTheLockIsGone() throws SQLException {
+        database.close();
+        database = open(attempt -> {
+            pauses.add(attempt);
+            releaseQuietly();
+        });
+        lockTheFile();
+
+        database.write("Cannot test", insertImport("a"));
+
+        assertThat(pauses).containsExactly(1);
+        assertThat(runs).hasValue(1);
+        assertThat(importIds()).containsExactly("a");
+    }
+
+    private void releaseQuietly() {
+        try {
+            releaseTheFile();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aWriteThatStaysLockedFailsClearlyWritesNothingAndTheNextWriteWorks() throws SQLException {
+        lockTheFile();
+
+        assertThatThrownBy(() -> database.write("Cannot test", insertImport("a")))
+                .isInstanceOf(StoreException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("locked by another connection or process")
+                .hasMessageContaining("gave up after " + SqliteDatabase.WRITE_ATTEMPTS + " attempts")
+                .hasMessageContaining("nothing of this operation was written")
+                .cause().isInstanceOfSatisfying(SQLiteException.class,
+                        e -> assertThat(e.getResultCode().name()).startsWith("SQLITE_BUSY"));
+        assertThat(runs).as("the unit never began").hasValue(0);
+        assertThat(pauses).containsExactly(1, 2);
+
+        releaseTheFile();
+        database.write("Cannot test", insertImport("b"));
+        assertThat(importIds()).containsExactly("b");
+    }
+
+    @Test
+    void aRepeatableUnitThatMeetsBusyInsideItsTransactionRunsAgainFromTheStart() throws SQLException {
+        List<Connection> used = new ArrayList<>();
+
+        database.write("Cannot test", () -> true, connection -> {
+            used.add(connection);
+            insert(connection, "attempt-" + used.size());
+            if (used.size() == 1) {
+                throw driverError(SQLiteErrorCode.SQLITE_BUSY);
+            }
+            connection.commit();
+            return null;
+        });
+
+        assertThat(importIds()).containsExactly("attempt-2");
+        assertThat(used).hasSize(2);
+        assertThat(used.get(0).isClosed()).as("the connection that met BUSY is discarded").isTrue();
+        assertThat(used.get(1)).isNotSameAs(used.get(0));
+        assertThat(pauses).containsExactly(1);
+    }
+
+    @Test
+    void anImportIsNotRunAgainOnceItsInputWasTouched() throws SQLException {
+        TrackedIterator<String> input = new TrackedIterator<>(List.of("x", "y").iterator());
+
+        assertThatThrownBy(() -> database.write("Cannot import", () -> !input.touched(), connection -> {
+            runs.incrementAndGet();
+            insert(connection, input.next());
+            throw driverError(SQLiteErrorCode.SQLITE_BUSY);
+        })).isInstanceOf(StoreException.class).hasMessageContaining("gave up after 1 attempt,");
+
+        assertThat(runs).hasValue(1);
+        assertThat(pauses).isEmpty();
+        assertThat(importIds()).isEmpty();
+    }
+
+    @Test
+    void anImportThatMeetsBusyBeforeTouchingItsInputRunsAgain() throws SQLException {
+        TrackedIterator<String> input = new TrackedIterator<>(List.of("x").iterator());
+
+        database.write("Cannot import", () -> !input.touched(), connection -> {
+            if (runs.incrementAndGet() == 1) {
+                throw driverError(SQLiteErrorCode.SQLITE_BUSY);
+            }
+            insert(connection, input.next());
+            connection.commit();
+            return null;
+        });
+
+        assertThat(runs).hasValue(2);
+        assertThat(importIds()).containsExactly("x");
+    }
+
+    @Test
+    void aCommittedUnitDoesNotHoldTheWriteLockAfterItsCommit() throws SQLException {
+        database.write("Cannot test", connection -> {
+            insert(connection, "a");
+            connection.commit();
+            // sqlite-jdbc begins the next transaction inside commit(); it must not take the write lock again.
+            otherProcess.createStatement().execute("PRAGMA busy_timeout = 0");
+            lockTheFile();
+            releaseTheFile();
+            return null;
+        });
+
+        assertThat(importIds()).containsExactly("a");
+    }
+
+    /** Errors after which a connection must not be reused. */
+    enum Poison {
+        SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR_WRITE, SQLITE_CORRUPT, SQLITE_IOERR_SHORT_READ
+    }
+
+    @ParameterizedTest
+    @EnumSource(Poison.class)
+    void aWriteThatFailsWithAnErrorOfTheFileDiscardsItsConnectionAndTheNextWriteWorks(Poison error)
+            throws SQLException {
+        Connection[] failed = new Connection[1];
+
+        assertThatThrownBy(() -> database.write("Cannot test", connection -> {
+            failed[0] = connection;
+            insert(connection, "lost");
+            throw driverError(SQLiteErrorCode.valueOf(error.name()));
+        })).isInstanceOf(StoreException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining(error.name());
+
+        assertThat(failed[0].isClosed()).isTrue();
+        Connection next = database.write("Cannot test", insertImport("kept"));
+        assertThat(next).isNotSameAs(failed[0]);
+        assertThat(importIds()).containsExactly("kept");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Poison.class)
+    void aReadThatFailsWithAnErrorOfTheFileDiscardsItsConnectionAndTheNextReadWorks(Poison error)
+            throws SQLException {
+        Connection[] failed = new Connection[1];
+
+        assertThatThrownBy(() -> database.read("Cannot test", connection -> {
+            failed[0] = connection;
+            throw driverError(SQLiteErrorCode.valueOf(error.name()));
+        })).isInstanceOf(StoreException.class).hasMessageContaining(error.name());
+
+        assertThat(failed[0].isClosed()).isTrue();
+        Connection next = database.read("Cannot test", connection -> {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                rs.next();
+            }
+            return connection;
+        });
+        assertThat(next).isNotSameAs(failed[0]);
+    }
+
+    @Test
+    void aReadThatFailsForAnotherReasonKeepsItsConnection() {
+        Connection[] used = new Connection[2];
+
+        assertThatThrownBy(() -> database.read("Cannot test", connection -> {
+            used[0] = connection;
+            try (Statement s = connection.createStatement()) {
+                s.executeQuery("SELECT no_such_column FROM imports");
+            }
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("no_such_column");
+
+        database.read("Cannot test", connection -> used[1] = connection);
+        assertThat(used[1]).isSameAs(used[0]);
+    }
+}
