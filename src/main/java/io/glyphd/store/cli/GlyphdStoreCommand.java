@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit status: 0 ok, 1 data or storage error, 2 usage error.",
             "Start with: glyphd-store demo"},
         subcommands = {ImportCommand.class, QueryCommand.class, ImportsCommand.class, ShowImportCommand.class,
-            DeleteImportCommand.class, CheckCommand.class, DemoCommand.class, HelpCommand.class})
+            DeleteImportCommand.class, CheckCommand.class, DemoCommand.class, HistoryCommand.class,
+            DiffCommand.class, StatsCommand.class, HelpCommand.class})
 final class GlyphdStoreCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -10,17 +10,27 @@ final class Table {
 
     private final String[] headers;
     private final boolean[] right;
+    private final boolean[] whole;
     private final List<String[]> rows = new ArrayList<>();
 
     Table(String... headers) {
         this.headers = headers.clone();
         this.right = new boolean[headers.length];
+        this.whole = new boolean[headers.length];
     }
 
     /** Aligns these columns (0-based) to the right. */
     Table alignRight(int... columns) {
         for (int column : columns) {
             right[column] = true;
+        }
+        return this;
+    }
+
+    /** Prints these columns (0-based) uncut, however long: e.g. a URL that identifies the row. */
+    Table whole(int... columns) {
+        for (int column : columns) {
+            whole[column] = true;
         }
         return this;
     }
@@ -33,7 +43,7 @@ final class Table {
         String[] row = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             String text = cells[i] == null ? "" : cells[i].toString().replaceAll("\\s+", " ").strip();
-            row[i] = text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 3) + "..." : text;
+            row[i] = text.length() > MAX_CELL && !whole[i] ? text.substring(0, MAX_CELL - 3) + "..." : text;
         }
         rows.add(row);
         return this;
