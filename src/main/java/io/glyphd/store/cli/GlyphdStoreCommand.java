@@ -11,7 +11,9 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top command: options every subcommand shares, and the list of subcommands. */
-@Command(name = "glyphd-store", mixinStandardHelpOptions = true, versionProvider = GlyphdStoreCommand.Version.class,
+// INHERIT gives every subcommand -h/--help (and -V/--version) too.
+@Command(name = "glyphd-store", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        versionProvider = GlyphdStoreCommand.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Imports, queries and inspects a glyphd-store database of scored GPU listings.",
         footer = {"", "Exit status: 0 ok, 1 data or storage error, 2 usage error.",

@@ -6,7 +6,6 @@ import io.glyphd.store.ListingStore;
 import io.glyphd.store.io.ListingFormat;
 import io.glyphd.store.io.ListingWriter;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
@@ -23,37 +23,8 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "query", description = {"Prints the listings that match all the given filters.",
     "Model, region and condition match exactly, ignoring case; bounds are inclusive."})
 final class QueryCommand extends StoreCommand {
-    @Option(names = "--model", paramLabel = "M", description = "Canonical model, e.g. RTX_4090.")
-    String model;
-
-    @Option(names = "--min-score", paramLabel = "X", description = "Lowest score.")
-    Double minScore;
-
-    @Option(names = "--max-score", paramLabel = "X", description = "Highest score.")
-    Double maxScore;
-
-    @Option(names = "--min-price", paramLabel = "P", description = "Lowest price in USD.")
-    BigDecimal minPrice;
-
-    @Option(names = "--max-price", paramLabel = "P", description = "Highest price in USD.")
-    BigDecimal maxPrice;
-
-    @Option(names = "--region", paramLabel = "R", description = "Region, e.g. USA.")
-    String region;
-
-    @Option(names = "--condition", paramLabel = "C", description = "Condition, e.g. New.")
-    String condition;
-
-    @Option(names = "--import-id", paramLabel = "ID", description = "Only this import's listings.")
-    String importId;
-
-    @Option(names = "--seen-after", paramLabel = "T", converter = InstantConverter.class,
-            description = "Seen at or after T (ISO-8601, e.g. 2025-07-29 or 2025-07-29T12:00:00Z).")
-    Instant seenAfter;
-
-    @Option(names = "--seen-before", paramLabel = "T", converter = InstantConverter.class,
-            description = "Seen before T.")
-    Instant seenBefore;
+    @Mixin
+    FilterOptions filters = new FilterOptions();
 
     @Option(names = "--order", paramLabel = "ORDER", converter = OrderConverter.class, defaultValue = "score",
             description = "score (best first, the default), price (cheapest first), price-desc, seen (latest first)"
@@ -81,9 +52,7 @@ final class QueryCommand extends StoreCommand {
         }
         ListingQuery query;
         try {
-            query = ListingQuery.builder().model(model).minScore(minScore).maxScore(maxScore).minPrice(minPrice)
-                    .maxPrice(maxPrice).region(region).condition(condition).importId(importId).seenAfter(seenAfter)
-                    .seenBefore(seenBefore).orderBy(order)
+            query = filters.toQuery().orderBy(order)
                     .limit(all ? ListingQuery.MAX_LIMIT : limit == null ? ListingQuery.DEFAULT_LIMIT : limit)
                     .offset(offset == null ? 0 : offset).build();
         } catch (IllegalArgumentException e) {

@@ -226,6 +226,13 @@ class CliTest {
                 "Exit status: 0 ok, 1 data or storage error, 2 usage error.");
         assertThat(importHelp.out()).contains("--import-id=ID", "--format=csv|json");
         assertThat(run("--version").out()).startsWith("glyphd-store ");
+        for (String command : List.of("import", "query", "imports", "show-import", "delete-import", "check", "demo",
+                "history", "diff", "stats")) {
+            Run subcommandHelp = run(command, "--help");
+            assertThat(subcommandHelp.status()).as(command + " --help").isZero();
+            assertThat(subcommandHelp.out()).as(command + " --help").contains("Usage: glyphd-store " + command);
+        }
+        assertThat(run("query", "--help").out()).contains("--model=M", "--seen-before=T", "--order=ORDER");
     }
 
     @Test
