@@ -1,5 +1,6 @@
 package io.glyphd.store.sqlite;
 
+import static io.glyphd.store.sqlite.SqlResults.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glyphd.store.ImportMetadata;
@@ -12,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -264,15 +264,5 @@ class ConcurrencyTest {
                 return rs.getLong(1);
             }
         }
-    }
-
-    private static List<String> strings(Connection connection, String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        }
-        return values;
     }
 }
