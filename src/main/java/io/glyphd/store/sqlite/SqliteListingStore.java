@@ -4,9 +4,11 @@ import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
 import io.glyphd.store.Listing;
+import io.glyphd.store.ListingPage;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.PageToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,6 +182,17 @@ public final class SqliteListingStore implements ListingStore {
     public List<Listing> queryListings(ListingQuery query) {
         Objects.requireNonNull(query, "query");
         return database.read("Cannot query listings in", c -> SqliteQueries.queryListings(c, query));
+    }
+
+    @Override
+    public ListingPage queryPage(ListingQuery query, String pageToken) {
+        Objects.requireNonNull(query, "query");
+        if (query.offset() != 0) {
+            throw new IllegalArgumentException("offset must be 0 for queryPage, was " + query.offset()
+                    + "; the page token says where a page starts");
+        }
+        PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query);
+        return database.read("Cannot query a page of listings in", c -> SqliteQueries.queryPage(c, query, after));
     }
 
     @Override
