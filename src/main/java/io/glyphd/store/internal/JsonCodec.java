@@ -56,10 +56,16 @@ public final class JsonCodec {
         return readObject(json);
     }
 
-    /** Returns {@code value} as JSON text, or null if it is empty. */
+    /**
+     * Returns {@code value} as JSON text, or null if it is empty. A map this codec parsed is not written again: the
+     * text it was parsed from is returned (an import would otherwise serialise every listing's heuristics twice).
+     */
     public static String writeObject(Map<String, ?> value) {
         if (value == null || value.isEmpty()) {
             return null;
+        }
+        if (value instanceof FrozenObject frozen && frozen.json != null) {
+            return frozen.json;
         }
         try {
             return MAPPER.writeValueAsString(value);
@@ -78,7 +84,9 @@ public final class JsonCodec {
             return Map.of();
         }
         try {
-            return freeze(MAPPER.readValue(json, OBJECT));
+            Map<String, Object> copy = new LinkedHashMap<>();
+            MAPPER.readValue(json, OBJECT).forEach((k, v) -> copy.put(k, freeze(v)));
+            return new FrozenObject(copy, json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a JSON object: " + e.getOriginalMessage(), e);
         }
@@ -89,7 +97,7 @@ public final class JsonCodec {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> copy.put((String) k, freeze(v)));
-            return (T) new FrozenObject(copy);
+            return (T) new FrozenObject(copy, null);
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
@@ -105,9 +113,12 @@ public final class JsonCodec {
      */
     private static final class FrozenObject extends AbstractMap<String, Object> {
         private final Map<String, Object> entries;
+        /** The JSON text this object was parsed from, if it is a top-level object; not part of equality. */
+        private final String json;
 
-        FrozenObject(Map<String, Object> entries) {
+        FrozenObject(Map<String, Object> entries, String json) {
             this.entries = Collections.unmodifiableMap(entries);
+            this.json = json;
         }
 
         @Override

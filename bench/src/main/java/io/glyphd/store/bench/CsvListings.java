@@ -28,6 +28,7 @@ final class CsvListings implements Iterator<Listing>, AutoCloseable {
 
     private final BufferedReader reader;
     private final List<String> fields = new ArrayList<>(32);
+    private final StringBuilder field = new StringBuilder(256);
     private String next;
 
     CsvListings(Path file) throws IOException {
@@ -91,31 +92,39 @@ final class CsvListings implements Iterator<Listing>, AutoCloseable {
 
     private void split(String line) {
         fields.clear();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            if (i < n && line.charAt(i) == '"') {
+                field.setLength(0);
+                i++;
+                while (i < n) {
+                    char c = line.charAt(i++);
+                    if (c != '"') {
+                        field.append(c);
+                    } else if (i < n && line.charAt(i) == '"') {
                         field.append('"');
                         i++;
                     } else {
-                        quoted = false;
+                        break;
                     }
-                } else {
-                    field.append(c);
                 }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
                 fields.add(field.toString());
-                field.setLength(0);
             } else {
-                field.append(c);
+                int comma = line.indexOf(',', i);
+                int stop = comma < 0 ? n : comma;
+                fields.add(line.substring(i, stop));
+                i = stop;
+            }
+            if (i >= n) {
+                return;
+            }
+            i++; // the comma
+            if (i == n) {
+                fields.add("");
+                return;
             }
         }
-        fields.add(field.toString());
     }
 
     @Override
