@@ -40,9 +40,17 @@ import org.sqlite.SQLiteDataSource;
  * <ol>
  *   <li>look up the import id; if it exists, delete its listings (counted as replaced) and refresh its
  *       metadata, otherwise insert the import row;</li>
+ *   <li>raise the connection's page cache to {@value SqliteImporter#IMPORT_CACHE_KIB} KiB, so that index upkeep
+ *       and index builds work in memory (pages are allocated only as they are used);</li>
  *   <li>insert the listings through one reused prepared statement, in batches of {@value SqliteImporter#BATCH_SIZE},
  *       numbering them 1..n; a null listing, or a failure of the iterator, stops the import;</li>
- *   <li>record the count and commit. On any failure, roll back: the store is as it was before.</li>
+ *   <li>once the import has written as many rows as the table held before it (and at least
+ *       {@value SqliteImporter#REBUILD_MIN_ROWS}), drop the secondary indexes of listings and, after the last row,
+ *       create them again from their schema text: building an index from sorted rows costs far less than keeping it
+ *       up to date row by row when the import dwarfs the table, and more when it does not, so a small import into a
+ *       big store keeps its indexes. The row count of a stream is not known up front; this rule needs none;</li>
+ *   <li>restore the page cache, record the count and commit. On any failure, roll back, index drops included: the
+ *       store is as it was before.</li>
  * </ol>
  *
  * <p>Thread-safety: instances are thread-safe. Each operation takes a connection from a small pool and gives it

@@ -159,7 +159,7 @@ final class SqliteQueries {
                 JdbcValues.getInteger(rs, 19), rs.getString(20), rs.getString(21), rs.getString(22),
                 rs.getString(23), JdbcValues.getInstantMicros(rs, 24), rs.getString(25),
                 JdbcValues.getDouble(rs, 26), rs.getString(27), rs.getString(28),
-                JsonCodec.readObject(rs.getString(29)), rs.getString(1), rs.getInt(2));
+                JsonCodec.readStoredObject(rs.getString(29)), rs.getString(1), rs.getInt(2));
     }
 
     static ImportMetadata mapImport(ResultSet rs) throws SQLException {

@@ -144,7 +144,7 @@ public final class Bench {
 
     // ---------------------------------------------------------------- imports
 
-    private record Sample(double seconds, long peakRssKb) {
+    private record Sample(double seconds, long peakRssKb, double cpuSeconds) {
     }
 
     private void imports(Path empty, Path base, Path add, Path full) throws Exception {
@@ -188,8 +188,8 @@ public final class Bench {
                 + "into a scratch store, as a long-running service would have; cold JVM: no warm-up. sqlite3 is timed "
                 + "as a whole process.", warmup);
         line("");
-        line("| case | tool | rows/s | seconds | vs sqlite3 .import | peak RSS |");
-        line("|---|---|---:|---:|---:|---:|");
+        line("| case | tool | rows/s | seconds | vs sqlite3 .import | CPU s | rows per CPU s | peak RSS |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|");
         importRows("%,d into an empty store".formatted(rows), rows, intoEmpty);
         importRows("%,d into a %,d-row store".formatted(addRows, rows), addRows, intoFull);
     }
@@ -208,14 +208,15 @@ public final class Bench {
         for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
             double seconds = median(e.getValue().stream().mapToDouble(Sample::seconds).toArray());
             long rss = (long) median(e.getValue().stream().mapToDouble(Sample::peakRssKb).toArray());
+            double cpu = median(e.getValue().stream().mapToDouble(Sample::cpuSeconds).toArray());
             String tool = switch (e.getKey()) {
                 case "glyphd" -> "glyphd-store, warm JVM";
                 case "glyphd-cold" -> "glyphd-store, cold JVM";
                 case "sqlite3" -> "sqlite3 CLI .import";
                 default -> "glyphd-store " + e.getKey() + ", warm JVM";
             };
-            line("| %s | %s | %,.0f | %.2f | %.2f× | %d MB |", label, tool, count / seconds, seconds,
-                    baseline / seconds, rss >> 10);
+            line("| %s | %s | %,.0f | %.2f | %.2f× | %.2f | %,.0f | %d MB |", label, tool, count / seconds, seconds,
+                    baseline / seconds, cpu, count / cpu, rss >> 10);
         }
     }
 
@@ -228,7 +229,7 @@ public final class Bench {
                 ImportChild.class.getName(), db.toString(), csv.toString(), importId, String.valueOf(warm));
         String out = exec(command, null, Duration.ofMinutes(20));
         String[] result = resultLine(out);
-        return new Sample(Long.parseLong(result[2]) / 1e9, Long.parseLong(result[3]));
+        return new Sample(Long.parseLong(result[2]) / 1e9, Long.parseLong(result[3]), Long.parseLong(result[4]) / 1e9);
     }
 
     private Sample runSqlite3(Path db, Path csv, long importKey, String importId) throws Exception {
@@ -242,11 +243,11 @@ public final class Bench {
                 """.formatted(importKey, importId, ListingGenerator.CREATED_MICROS, csv.getFileName(), csv));
         Path time = work.resolve("time.txt");
         long start = System.nanoTime();
-        exec(List.of("/usr/bin/time", "-f", "%M", "-o", time.toString(), sqlite3, db.toString()), script,
+        exec(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", time.toString(), sqlite3, db.toString()), script,
                 Duration.ofMinutes(30));
         double seconds = (System.nanoTime() - start) / 1e9;
-        long rss = Long.parseLong(Files.readString(time).strip().replaceAll("(?s).*\\n", ""));
-        return new Sample(seconds, rss);
+        String[] usage = Files.readString(time).strip().replaceAll("(?s).*\\n", "").split(" ");
+        return new Sample(seconds, Long.parseLong(usage[0]), Double.parseDouble(usage[1]) + Double.parseDouble(usage[2]));
     }
 
     private static String[] resultLine(String out) {
@@ -328,14 +329,20 @@ public final class Bench {
                 }
             }
             Map<Shape, long[]> samples = new LinkedHashMap<>();
+            Map<Shape, long[]> cpuSamples = new LinkedHashMap<>();
             shapes.forEach(s -> samples.put(s, new long[s.iterations()]));
+            shapes.forEach(s -> cpuSamples.put(s, new long[s.iterations()]));
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long gcBefore = gcMillis();
             int max = shapes.stream().mapToInt(Shape::iterations).max().orElse(0);
             for (int i = 0; i < max; i++) {
                 for (Shape shape : shapes) {
                     if (i < shape.iterations()) {
+                        long cpu = threads.getCurrentThreadCpuTime();
                         long t = System.nanoTime();
                         Object r = shape.call().get();
                         samples.get(shape)[i] = System.nanoTime() - t;
+                        cpuSamples.get(shape)[i] = threads.getCurrentThreadCpuTime() - cpu;
                         if (r == null) {
                             throw new IllegalStateException();
                         }
@@ -345,19 +352,31 @@ public final class Bench {
             line("");
             line("## Queries at %,d rows, through the public API (records mapped), interleaved", rows);
             line("");
-            line("| query | rows returned | p50 ms | p99 ms | runs |");
-            line("|---|---:|---:|---:|---:|");
+            long gc = gcMillis() - gcBefore;
+            line("Wall-clock latency, and the querying thread's own CPU time (what the query costs, without the time "
+                    + "other processes on this shared machine took the core). %d ms of GC pauses during the measured "
+                    + "loop.", gc);
+            line("");
+            line("| query | rows returned | p50 ms | p99 ms | CPU p50 ms | CPU p99 ms | runs |");
+            line("|---|---:|---:|---:|---:|---:|---:|");
             for (Shape shape : shapes) {
                 long[] s = samples.get(shape);
                 Arrays.sort(s);
+                long[] c = cpuSamples.get(shape);
+                Arrays.sort(c);
                 Object result = shape.call().get();
                 String returned = result instanceof List<?> list ? String.valueOf(list.size())
                         : result instanceof ListingPage page ? String.valueOf(page.listings().size())
                         : "count " + result;
-                line("| %s | %s | %.3f | %.3f | %d |", shape.name(), returned, percentile(s, 50) / 1e6,
-                        percentile(s, 99) / 1e6, s.length);
+                line("| %s | %s | %.3f | %.3f | %.3f | %.3f | %d |", shape.name(), returned, percentile(s, 50) / 1e6,
+                        percentile(s, 99) / 1e6, percentile(c, 50) / 1e6, percentile(c, 99) / 1e6, s.length);
             }
         }
+    }
+
+    private static long gcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     // ---------------------------------------------------------------- open, first connection, size

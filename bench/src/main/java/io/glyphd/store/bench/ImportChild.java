@@ -36,6 +36,7 @@ public final class ImportChild {
             }
         }
         SqliteListingStore store = new SqliteListingStore(db);
+        long cpuStart = Proc.cpuNanos();
         long start = System.nanoTime();
         ImportResult result;
         try (CsvListings listings = new CsvListings(csv)) {
@@ -43,6 +44,7 @@ public final class ImportChild {
         }
         store.close();
         long nanos = System.nanoTime() - start;
-        System.out.println("RESULT " + result.recordCount() + " " + nanos + " " + Proc.peakRssKb());
+        long cpu = Proc.cpuNanos() - cpuStart;
+        System.out.println("RESULT " + result.recordCount() + " " + nanos + " " + Proc.peakRssKb() + " " + cpu);
     }
 }

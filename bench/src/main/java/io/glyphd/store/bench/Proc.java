@@ -22,4 +22,10 @@ final class Proc {
         }
         return -1;
     }
+
+    /** CPU time this process has used, all threads (JIT and GC included), in nanoseconds. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 }
