@@ -7,7 +7,6 @@ import io.glyphd.store.Listing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.stream.Stream;
 
 /**
  * Imports one CSV into one store through the public API, in its own JVM (so the heap limit and peak RSS are this
@@ -19,16 +18,35 @@ public final class ImportChild {
     private ImportChild() {
     }
 
+    private static Iterator<Listing> limit(Iterator<Listing> listings, int max) {
+        return new Iterator<>() {
+            private int taken;
+
+            @Override
+            public boolean hasNext() {
+                return taken < max && listings.hasNext();
+            }
+
+            @Override
+            public Listing next() {
+                taken++;
+                return listings.next();
+            }
+        };
+    }
+
     public static void main(String[] args) throws Exception {
         Path db = Path.of(args[0]);
-        Path csv = Path.of(args[1]);
+        // A CSV path, or generate:SEED:ROWS:FIRST_ID for listings built in memory (no CSV to parse).
+        String source = args[1];
         String importId = args[2];
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         if (warmup > 0) {
             Path scratch = db.resolveSibling(db.getFileName() + ".warmup.sqlite3");
             try (SqliteListingStore store = new SqliteListingStore(scratch);
-                    CsvListings listings = new CsvListings(csv)) {
-                Iterator<Listing> first = Stream.generate(listings::next).limit(warmup).iterator();
+                    CsvListings listings = source.startsWith("generate:") ? null : new CsvListings(Path.of(source))) {
+                Iterator<Listing> first = listings != null ? limit(listings, warmup)
+                        : ListingGenerator.listings(1L, warmup, 1L);
                 store.importListings(first, ImportRequest.of("warmup"));
             }
             for (String suffix : new String[] {"", "-wal", "-shm"}) {
@@ -39,8 +57,14 @@ public final class ImportChild {
         long cpuStart = Proc.cpuNanos();
         long start = System.nanoTime();
         ImportResult result;
-        try (CsvListings listings = new CsvListings(csv)) {
-            result = store.importListings(listings, new ImportRequest(importId, csv.getFileName().toString(), null));
+        if (source.startsWith("generate:")) {
+            String[] spec = source.split(":");
+            result = store.importListings(ListingGenerator.listings(Long.parseLong(spec[1]), Integer.parseInt(spec[2]),
+                    Long.parseLong(spec[3])), new ImportRequest(importId, "generated", null));
+        } else {
+            try (CsvListings listings = new CsvListings(Path.of(source))) {
+                result = store.importListings(listings, new ImportRequest(importId, source, null));
+            }
         }
         store.close();
         long nanos = System.nanoTime() - start;

@@ -1,11 +1,17 @@
 package io.glyphd.store.bench;
 
+import io.glyphd.store.Listing;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
@@ -107,6 +113,9 @@ final class ListingGenerator {
             + "quantity,availability,min_order_qty,seller,region,source_url,source_type,seen_at,match_type,"
             + "match_score,notes,warnings,heuristics,created_at,updated_at";
 
+    /** Titles repeat (vendor x model x variant), so their URL slugs are computed once each. */
+    private static final Map<String, String> SLUGS = new java.util.HashMap<>();
+    private static final java.util.regex.Pattern NOT_SLUG = java.util.regex.Pattern.compile("[^a-z0-9]+");
     private static final double[] MODEL_CUMULATIVE = cumulative(modelWeights());
     private static final double[] REGION_CUMULATIVE = cumulative(REGION_WEIGHTS);
     private static final double[] CONDITION_CUMULATIVE = cumulative(CONDITION_WEIGHTS);
@@ -137,13 +146,43 @@ final class ListingGenerator {
             out.write('\n');
             for (int i = 0; i < rows; i++) {
                 line.setLength(0);
-                appendRow(line, random, firstId + i, importKey, i + 1);
+                appendCsv(line, row(random, firstId + i), importKey, i + 1);
                 out.append(line);
             }
         }
     }
 
-    private static void appendRow(StringBuilder b, SplittableRandom r, long id, long importKey, int index) {
+    /**
+     * Returns the same listings {@link #writeCsv} writes for {@code seed}, as records built in memory: what a caller
+     * that already holds its listings hands to {@code importListings}, with no CSV to parse.
+     */
+    static Iterator<Listing> listings(long seed, int rows, long firstId) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return new Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < rows;
+            }
+
+            @Override
+            public Listing next() {
+                if (i >= rows) {
+                    throw new NoSuchElementException();
+                }
+                return toListing(row(random, firstId + i++));
+            }
+        };
+    }
+
+    /** One generated listing's values, drawn in a fixed order from the random stream. */
+    private record Row(long id, Model model, long priceMicros, double score, String vendor, String title, String url,
+            long seenAt, boolean available, String sku, String warnings, String condition, int quantity,
+            String seller, String region) {
+    }
+
+    private static Row row(SplittableRandom r, long id) {
         Model m = MODELS[pick(MODEL_CUMULATIVE, r)];
         double price = Math.exp(m.logPriceMean() + m.logPriceSd() * r.nextGaussian());
         price = Math.min(Math.max(price, 5), 250_000);
@@ -154,19 +193,61 @@ final class ListingGenerator {
         String modelWords = m.name().replace('_', ' ');
         String title = (vendor + " " + modelWords + " " + (m.vramGb() == null || m.vramGb() == 0 ? "" : m.vramGb() + "G ")
                 + variant).strip();
-        String slug = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        String slug = SLUGS.computeIfAbsent(title,
+                t -> NOT_SLUG.matcher(t.toLowerCase(java.util.Locale.ROOT)).replaceAll("-"));
         long urlNumber = r.nextInt(100) < 5 ? r.nextLong(Math.max(1, id)) : id;
         String url = "https://wamatek.com/products/" + slug + "-" + urlNumber;
         long seenAt = CREATED_MICROS - r.nextLong(SPAN_MICROS);
         boolean available = r.nextInt(100) < 21;
-        String sku = String.format("%012d", r.nextLong(1_000_000_000_000L));
-        String heuristics = "{\"bulk_notes\":\"SKU: " + sku + ", Vendor: " + vendor + "\",\"listing_age\":\"Current\","
-                + "\"match_notes\":\"" + m.matchType() + ": matched pattern '" + m.name() + "'\"}";
+        String digits = Long.toString(r.nextLong(1_000_000_000_000L));
+        String sku = "000000000000".substring(digits.length()) + digits;
         String warnings = r.nextInt(100) < 5 ? "price unverified" : "";
-        double matchScore = "none".equals(m.matchType()) ? 0.0 : "fuzzy".equals(m.matchType()) ? 0.8 : 0.9;
+        String condition = CONDITIONS[pick(CONDITION_CUMULATIVE, r)];
+        int quantity = r.nextInt(21);
+        String seller = SELLERS[pick(SELLER_CUMULATIVE, r)];
+        String region = REGIONS[pick(REGION_CUMULATIVE, r)];
+        return new Row(id, m, priceMicros, score, vendor, title, url, seenAt, available, sku, warnings, condition,
+                quantity, seller, region);
+    }
 
-        b.append(id).append(',').append(importKey).append(',').append(index).append(',');
-        b.append(m.name()).append(',').append(priceMicros).append(',').append(score).append(',');
+    private static double matchScore(Model m) {
+        return "none".equals(m.matchType()) ? 0.0 : "fuzzy".equals(m.matchType()) ? 0.8 : 0.9;
+    }
+
+    private static String bulkNotes(Row row) {
+        return "SKU: " + row.sku() + ", Vendor: " + row.vendor();
+    }
+
+    private static String matchNotes(Model m) {
+        return m.matchType() + ": matched pattern '" + m.name() + "'";
+    }
+
+    private static Listing toListing(Row row) {
+        Model m = row.model();
+        Map<String, Object> heuristics = new LinkedHashMap<>();
+        heuristics.put("bulk_notes", bulkNotes(row));
+        heuristics.put("listing_age", "Current");
+        heuristics.put("match_notes", matchNotes(m));
+        return Listing.builder()
+                .canonicalModel(m.name()).price(BigDecimal.valueOf(row.priceMicros(), 6)).score(row.score())
+                .vramGb(m.vramGb()).tdpWatts(m.tdpWatts()).migSupport(m.migSupport()).nvlink(m.nvlink())
+                .generation(m.generation()).cudaCores(m.cudaCores()).slotWidth(m.slotWidth())
+                .pcieGeneration(m.pcieGeneration()).formFactor(m.formFactor()).title(row.title())
+                .condition(row.condition()).quantity(row.quantity())
+                .availability(row.available() ? "Available" : "Unavailable").minOrderQty(1).seller(row.seller())
+                .region(row.region()).sourceUrl(row.url()).sourceType("Shopify_Wamatek")
+                .seenAt(Instant.ofEpochSecond(row.seenAt() / 1_000_000L, row.seenAt() % 1_000_000L * 1_000L))
+                .matchType(m.matchType()).matchScore(matchScore(m))
+                .warnings(row.warnings().isEmpty() ? null : row.warnings()).heuristics(heuristics)
+                .build();
+    }
+
+    private static void appendCsv(StringBuilder b, Row row, long importKey, int index) {
+        Model m = row.model();
+        String heuristics = "{\"bulk_notes\":\"" + bulkNotes(row) + "\",\"listing_age\":\"Current\","
+                + "\"match_notes\":\"" + matchNotes(m) + "\"}";
+        b.append(row.id()).append(',').append(importKey).append(',').append(index).append(',');
+        b.append(m.name()).append(',').append(row.priceMicros()).append(',').append(row.score()).append(',');
         num(b, m.vramGb());
         num(b, m.tdpWatts());
         num(b, m.migSupport());
@@ -176,20 +257,20 @@ final class ListingGenerator {
         b.append(m.slotWidth()).append(',');
         num(b, m.pcieGeneration());
         text(b, m.formFactor());
-        text(b, title);
-        text(b, CONDITIONS[pick(CONDITION_CUMULATIVE, r)]);
-        b.append(r.nextInt(21)).append(',');
-        text(b, available ? "Available" : "Unavailable");
+        text(b, row.title());
+        text(b, row.condition());
+        b.append(row.quantity()).append(',');
+        text(b, row.available() ? "Available" : "Unavailable");
         b.append(1).append(',');
-        text(b, SELLERS[pick(SELLER_CUMULATIVE, r)]);
-        text(b, REGIONS[pick(REGION_CUMULATIVE, r)]);
-        text(b, url);
+        text(b, row.seller());
+        text(b, row.region());
+        text(b, row.url());
         text(b, "Shopify_Wamatek");
-        b.append(seenAt).append(',');
+        b.append(row.seenAt()).append(',');
         text(b, m.matchType());
-        b.append(matchScore).append(',');
+        b.append(matchScore(m)).append(',');
         text(b, "");
-        text(b, warnings);
+        text(b, row.warnings());
         text(b, heuristics);
         b.append(CREATED_MICROS).append(',').append(CREATED_MICROS).append('\n');
     }
