@@ -90,7 +90,7 @@ final class SqliteImporter {
             }
             importKey = findImportKey(connection, request.importId());
         }
-        long existingRows;
+        long existingRows; // an upper bound: max(id), read in O(log n) where count(*) would scan
         try (PreparedStatement max = connection.prepareStatement(MAX_LISTING_ID);
                 ResultSet rs = max.executeQuery()) {
             rs.next();
@@ -101,10 +101,16 @@ final class SqliteImporter {
         setPragma(connection, "cache_size", -IMPORT_CACHE_KIB);
         try {
             count = insertRows(connection, importKey, listings, request, new IndexPlan(file, existingRows));
-        } finally {
-            // Before the commit, so that a failure here still rolls the import back.
-            setPragma(connection, "cache_size", cacheBefore);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                setPragma(connection, "cache_size", cacheBefore);
+            } catch (SQLException restore) {
+                e.addSuppressed(restore);
+            }
+            throw e;
         }
+        // Before the commit, so that a failure here still rolls the import back.
+        setPragma(connection, "cache_size", cacheBefore);
         try (PreparedStatement update = connection.prepareStatement(SET_RECORD_COUNT)) {
             update.setLong(1, count);
             update.setLong(2, importKey);
