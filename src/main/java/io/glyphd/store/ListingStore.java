@@ -89,6 +89,36 @@ public interface ListingStore extends AutoCloseable {
     List<Listing> queryListings(ListingQuery query);
 
     /**
+     * Returns the first page of a query; see {@link #queryPage(ListingQuery, String)}.
+     *
+     * @param query filters, order and page size ({@code limit}); its offset must be 0
+     * @return up to {@code query.limit()} listings in the query's order, and the token for the next page
+     * @throws IllegalArgumentException if the query's offset is not 0
+     */
+    default ListingPage queryPage(ListingQuery query) {
+        return queryPage(query, null);
+    }
+
+    /**
+     * Returns the page of a query that follows the one that issued {@code pageToken}: up to {@code query.limit()}
+     * listings in the query's order, and a token for the page after it (none after the last page).
+     *
+     * <p>Pages are read by position, not by offset: a token holds the query's fingerprint and the last listing's
+     * sort key and storage id, so a deep page costs what the first one costs. Reading every page of a query gives
+     * exactly what one query with no limit would give, in the same order, ties included. Each page is read in its own
+     * snapshot: a listing imported or deleted between two pages shows up or disappears accordingly, but a listing
+     * that stays in the store is never returned twice or skipped. Tokens are opaque text that is safe to put in a URL;
+     * they carry no secret and are not signed: a forged token can only move where a page starts.
+     *
+     * @param query filters, order and page size ({@code limit}, which may change from page to page); offset must be 0
+     * @param pageToken null for the first page, or {@link ListingPage#nextPageToken()} of the previous page
+     * @return the page and the token for the next one
+     * @throws IllegalArgumentException if {@code pageToken} is not a token a store issued, or was issued for a query
+     *         with other filters or another order, or if the query's offset is not 0
+     */
+    ListingPage queryPage(ListingQuery query, String pageToken);
+
+    /**
      * Counts the listings that match a query's filters; its order, limit and offset are ignored.
      *
      * @param query the filters

@@ -335,6 +335,154 @@ public abstract class ListingStoreContract {
         assertThat(store.queryListings(ListingQuery.builder().offset(10).build())).isEmpty();
     }
 
+    /** Listings with many ties in every sort key, some without seenAt, over two imports. */
+    private List<Listing> storeTies() {
+        List<Listing> first = new ArrayList<>();
+        List<Listing> second = new ArrayList<>();
+        double[] scores = {0.5, 0.7, 0.9};
+        String[] prices = {"100", "200.5"};
+        Instant[] seen = {T0, T0.plusSeconds(3600), null};
+        for (int i = 0; i < 41; i++) {
+            Listing l = Listing.builder().canonicalModel(i % 4 == 0 ? "RTX_4090" : "A100").price(prices[i % 2])
+                    .score(scores[i % 3]).seenAt(seen[i % 3 == 0 ? 2 : i % 2]).region(i % 5 == 0 ? "EU" : "USA")
+                    .title("tie " + i).build();
+            (i % 3 == 1 ? second : first).add(l);
+        }
+        store.insertListings(first, "ties-1");
+        store.insertListings(second, "ties-2");
+        return store.queryListings(ListingQuery.builder().limit(ListingQuery.MAX_LIMIT).build());
+    }
+
+    private List<Listing> readAllPages(ListingQuery query) {
+        List<Listing> read = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            ListingPage page = store.queryPage(query, token);
+            assertThat(page.listings()).hasSizeLessThanOrEqualTo(query.limit());
+            if (page.hasNext()) {
+                assertThat(page.listings()).hasSize(query.limit());
+            }
+            read.addAll(page.listings());
+            token = page.nextPageToken().orElse(null);
+            assertThat(++pages).as("pages read").isLessThan(1_000);
+        } while (token != null);
+        return read;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ListingQuery.Order.class)
+    void readingEveryPageGivesTheFullOrderedResultTiesAndNullsIncluded(ListingQuery.Order order) {
+        assertThat(storeTies()).hasSize(41);
+
+        for (int pageSize : new int[] {1, 2, 7, 41, 100}) {
+            ListingQuery query = ListingQuery.builder().orderBy(order).limit(pageSize).build();
+            List<Listing> full = store.queryListings(query.toBuilder().limit(ListingQuery.MAX_LIMIT).build());
+
+            assertThat(readAllPages(query)).as("page size %d", pageSize).containsExactlyElementsOf(full).hasSize(41);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ListingQuery.Order.class)
+    void pagesOfAFilteredQueryMatchTheFilteredResult(ListingQuery.Order order) {
+        storeTies();
+        List<ListingQuery> queries = List.of(
+                ListingQuery.builder().model("a100").orderBy(order).limit(3).build(),
+                ListingQuery.builder().importId("ties-2").orderBy(order).limit(4).build(),
+                ListingQuery.builder().region("USA").seenAfter(T0).orderBy(order).limit(2).build(),
+                ListingQuery.builder().minScore(0.6).maxPrice(new BigDecimal("150")).orderBy(order).limit(5).build());
+
+        for (ListingQuery query : queries) {
+            List<Listing> full = store.queryListings(query.toBuilder().limit(ListingQuery.MAX_LIMIT).build());
+            assertThat(full).as("%s", query).isNotEmpty();
+            assertThat(readAllPages(query)).as("%s", query).containsExactlyElementsOf(full);
+        }
+    }
+
+    @Test
+    void theFirstPageIsTheQueryAndALastFullPageHasNoToken() {
+        store.insertListings(sample(6), "b");
+        ListingQuery query = ListingQuery.builder().limit(3).build();
+
+        ListingPage first = store.queryPage(query);
+        ListingPage second = store.queryPage(query, first.nextPageToken().orElseThrow());
+
+        assertThat(first.listings()).containsExactlyElementsOf(store.queryListings(query));
+        assertThat(second.listings()).extracting(Listing::importIndex).containsExactly(4, 5, 6);
+        assertThat(second.hasNext()).isFalse();
+        assertThat(second.nextPageToken()).isEmpty();
+    }
+
+    @Test
+    void aQueryMatchingNothingGivesOneEmptyPage() {
+        store.insertListings(sample(3), "b");
+
+        ListingPage page = store.queryPage(ListingQuery.builder().model("none").build());
+
+        assertThat(page.listings()).isEmpty();
+        assertThat(page.hasNext()).isFalse();
+    }
+
+    @Test
+    void thePageSizeMayChangeBetweenPages() {
+        store.insertListings(sample(10), "b");
+        ListingQuery query = ListingQuery.builder().orderBy(ListingQuery.Order.PRICE_DESC).limit(4).build();
+
+        ListingPage first = store.queryPage(query);
+        ListingPage rest = store.queryPage(query.toBuilder().limit(100).build(), first.nextPageToken().orElseThrow());
+
+        List<Listing> both = new ArrayList<>(first.listings());
+        both.addAll(rest.listings());
+        assertThat(both).containsExactlyElementsOf(store.queryListings(query.toBuilder().limit(100).build()));
+    }
+
+    @Test
+    void aListingImportedBetweenPagesIsNeitherRepeatedNorShiftsThePages() {
+        store.insertListings(sample(6), "b");
+        ListingQuery query = ListingQuery.builder().orderBy(ListingQuery.Order.SCORE_DESC).limit(3).build();
+        ListingPage first = store.queryPage(query);
+
+        store.insertListings(List.of(listing("TOP", "1", 99.0)), "late");
+        ListingPage second = store.queryPage(query, first.nextPageToken().orElseThrow());
+
+        List<Listing> expected = store.queryListings(query.toBuilder().limit(100).build()).stream()
+                .filter(l -> !l.canonicalModel().equals("TOP")).skip(3).collect(Collectors.toList());
+        assertThat(second.listings()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aTokenOfAnotherQueryIsRejected() {
+        store.insertListings(sample(6), "b");
+        ListingQuery byScore = ListingQuery.builder().orderBy(ListingQuery.Order.SCORE_DESC).limit(2).build();
+        String token = store.queryPage(byScore).nextPageToken().orElseThrow();
+
+        assertThatThrownBy(() -> store.queryPage(byScore.toBuilder().model("RTX_4090").build(), token))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("different query");
+        assertThatThrownBy(() -> store.queryPage(byScore.toBuilder().orderBy(ListingQuery.Order.PRICE_ASC).build(),
+                token)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("different query");
+        assertThat(store.queryPage(byScore.toBuilder().limit(5).build(), token).listings()).hasSize(4);
+    }
+
+    @Test
+    void aMalformedTokenIsRejected() {
+        store.insertListings(sample(3), "b");
+        ListingQuery query = ListingQuery.all();
+        String token = store.queryPage(query.toBuilder().limit(1).build()).nextPageToken().orElseThrow();
+
+        for (String bad : List.of("", "not a token!", "bm9wZQ", token + "x",
+                "x".repeat(10_000))) {
+            assertThatThrownBy(() -> store.queryPage(query, bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageToken");
+        }
+    }
+
+    @Test
+    void aPagedQueryNeedsOffsetZero() {
+        assertThatThrownBy(() -> store.queryPage(ListingQuery.builder().offset(5).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset");
+    }
+
     @Test
     void anEmptyResultIsEmpty() {
         assertThat(store.queryListings(ListingQuery.all())).isEmpty();

@@ -40,11 +40,11 @@ public final class JsonCodec {
      * @throws IllegalArgumentException if the value cannot be written as JSON; the message names the field
      */
     public static Map<String, Object> normalizeObject(String field, Map<String, ?> value, String owner) {
-        if (value == null || value.isEmpty()) {
-            return Map.of();
-        }
         if (value instanceof FrozenObject frozen) {
             return frozen;
+        }
+        if (value == null || value.isEmpty()) {
+            return Map.of();
         }
         String json;
         try {
@@ -56,8 +56,14 @@ public final class JsonCodec {
         return readObject(json);
     }
 
-    /** Returns {@code value} as JSON text, or null if it is empty. */
+    /**
+     * Returns {@code value} as JSON text, or null if it is empty. A map this codec parsed is not written again: the
+     * text it was parsed from is returned (an import would otherwise serialise every listing's heuristics twice).
+     */
     public static String writeObject(Map<String, ?> value) {
+        if (value instanceof FrozenObject frozen && frozen.json != null) {
+            return frozen.json;
+        }
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -78,9 +84,36 @@ public final class JsonCodec {
             return Map.of();
         }
         try {
-            return freeze(MAPPER.readValue(json, OBJECT));
+            Map<String, Object> copy = new LinkedHashMap<>();
+            MAPPER.readValue(json, OBJECT).forEach((k, v) -> copy.put(k, freeze(v)));
+            return new FrozenObject(copy, json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a JSON object: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the JSON object a store wrote, parsed on first use rather than now: most readers of a listing never
+     * look at its heuristics, and parsing them is a large part of mapping a row. Writing the map back
+     * ({@link #writeObject}) returns the text without parsing it. Only for text this codec wrote (a store's own
+     * column); null or blank is empty.
+     *
+     * @throws IllegalStateException on first use, if the text turns out not to be a JSON object
+     */
+    public static Map<String, Object> readStoredObject(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        return new FrozenObject(null, json);
+    }
+
+    private static Map<String, Object> parseStored(String json) {
+        try {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            MAPPER.readValue(json, OBJECT).forEach((k, v) -> copy.put(k, freeze(v)));
+            return copy;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored heuristics are not a JSON object: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -89,7 +122,7 @@ public final class JsonCodec {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> copy.put((String) k, freeze(v)));
-            return (T) new FrozenObject(copy);
+            return (T) new FrozenObject(copy, null);
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
@@ -101,33 +134,46 @@ public final class JsonCodec {
 
     /**
      * An immutable JSON object as parsed by this codec. {@link #normalizeObject} returns it as it is, so records
-     * read from a store do not pay for a second JSON round trip.
+     * read from a store do not pay for a second JSON round trip. One read from a store holds only its text until
+     * first use; the parse is idempotent and its result immutable, so racing threads at worst parse twice.
      */
     private static final class FrozenObject extends AbstractMap<String, Object> {
-        private final Map<String, Object> entries;
+        private volatile Map<String, Object> entries;
+        /** The JSON text this object was parsed from, if it is a top-level object; not part of equality. */
+        private final String json;
 
-        FrozenObject(Map<String, Object> entries) {
-            this.entries = Collections.unmodifiableMap(entries);
+        FrozenObject(Map<String, Object> entries, String json) {
+            this.entries = entries == null ? null : Collections.unmodifiableMap(entries);
+            this.json = json;
+        }
+
+        private Map<String, Object> entries() {
+            Map<String, Object> parsed = entries;
+            if (parsed == null) {
+                parsed = Collections.unmodifiableMap(parseStored(json));
+                entries = parsed;
+            }
+            return parsed;
         }
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
-            return entries.entrySet();
+            return entries().entrySet();
         }
 
         @Override
         public Object get(Object key) {
-            return entries.get(key);
+            return entries().get(key);
         }
 
         @Override
         public boolean containsKey(Object key) {
-            return entries.containsKey(key);
+            return entries().containsKey(key);
         }
 
         @Override
         public int size() {
-            return entries.size();
+            return entries().size();
         }
     }
 }

@@ -43,6 +43,13 @@ public final class ListingSql {
 
     /** Appends {@code WHERE ...} for the query's filters (nothing if it has none) and collects the values. */
     public void appendWhere(StringBuilder sql, ListingQuery query, List<Object> parameters) {
+        List<String> predicates = predicates(query, parameters);
+        if (!predicates.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", predicates));
+        }
+    }
+
+    private List<String> predicates(ListingQuery query, List<Object> parameters) {
         List<String> predicates = new ArrayList<>();
         if (query.model() != null) {
             predicates.add(dialect.equalsIgnoringCase("l.canonical_model"));
@@ -84,9 +91,82 @@ public final class ListingSql {
             predicates.add("l.import_key = (SELECT i.id FROM imports i WHERE i.import_id = ?)");
             parameters.add(query.importId());
         }
+        return predicates;
+    }
+
+    /**
+     * Returns the statements that read one page of a query, each ending in ORDER BY with no LIMIT: run them in turn,
+     * each limited to the rows still wanted ({@link Sql#withLimit}), until the page is full.
+     *
+     * <p>Without a position that is the query itself. After a position it is one index range per statement, so a deep
+     * page costs what the first one costs: first the rows that tie with the last row's sort value and come after it
+     * by tiebreak, then the rows whose sort value comes after it, then, in {@code SEEN_AT_DESC}, the rows without
+     * {@code seenAt} (which sort last). A single row-value comparison such as {@code (score, id) < (?, ?)} would
+     * seek only on its first column and then step through every tie.
+     *
+     * @param select a SELECT ... FROM listings l ... prefix with no WHERE clause
+     * @param after where the previous page ended, or null for the first page
+     */
+    public List<Sql> page(String select, ListingQuery query, PageToken after) {
+        List<Sql> segments = new ArrayList<>();
+        if (after == null) {
+            segments.add(segment(select, query, null, List.of()));
+            return segments;
+        }
+        Object key = after.key();
+        long tiebreak = after.tiebreak();
+        String price = "l." + dialect.priceColumn();
+        switch (query.orderBy()) {
+            case SCORE_DESC:
+                segments.add(segment(select, query, "l.score = ? AND l.id < ?", List.of(key, tiebreak)));
+                segments.add(segment(select, query, "l.score < ?", List.of(key)));
+                break;
+            case PRICE_ASC:
+                segments.add(segment(select, query, price + " = ? AND l.id > ?", List.of(key, tiebreak)));
+                segments.add(segment(select, query, price + " > ?", List.of(key)));
+                break;
+            case PRICE_DESC:
+                segments.add(segment(select, query, price + " = ? AND l.id < ?", List.of(key, tiebreak)));
+                segments.add(segment(select, query, price + " < ?", List.of(key)));
+                break;
+            case SEEN_AT_DESC:
+                if (key == null) {
+                    segments.add(segment(select, query, "l.seen_at IS NULL AND l.id < ?", List.of(tiebreak)));
+                } else {
+                    segments.add(segment(select, query, "l.seen_at = ? AND l.id < ?", List.of(key, tiebreak)));
+                    segments.add(segment(select, query, "l.seen_at < ?", List.of(key)));
+                    // A time bound already excludes listings without seenAt.
+                    if (query.seenAfter() == null && query.seenBefore() == null) {
+                        segments.add(segment(select, query, "l.seen_at IS NULL", List.of()));
+                    }
+                }
+                break;
+            case IMPORT_ORDER:
+                segments.add(segment(select, query, "l.import_key = ? AND l.import_index > ?", List.of(key, tiebreak)));
+                // With an import filter every row has the same import key, so later imports cannot match.
+                if (query.importId() == null) {
+                    segments.add(segment(select, query, "l.import_key > ?", List.of(key)));
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("unknown order " + query.orderBy());
+        }
+        return segments;
+    }
+
+    private Sql segment(String select, ListingQuery query, String position, List<Object> values) {
+        List<Object> parameters = new ArrayList<>();
+        List<String> predicates = predicates(query, parameters);
+        if (position != null) {
+            predicates.add(position);
+            parameters.addAll(values);
+        }
+        StringBuilder sql = new StringBuilder(select);
         if (!predicates.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", predicates));
         }
+        sql.append(" ORDER BY ").append(orderBy(query.orderBy()));
+        return new Sql(sql.toString(), parameters);
     }
 
     /**

@@ -23,6 +23,13 @@ public record Sql(String text, List<Object> parameters) {
         }
     }
 
+    /** Returns this statement followed by {@code LIMIT ?}, with {@code limit} as its last parameter. */
+    public Sql withLimit(long limit) {
+        List<Object> limited = new java.util.ArrayList<>(parameters);
+        limited.add(limit);
+        return new Sql(text + " LIMIT ?", limited);
+    }
+
     @Override
     public String toString() {
         // Parameters are left out on purpose: they may be user data.

@@ -13,16 +13,27 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Writes one import inside a transaction the caller opened; see {@link SqliteListingStore} for the algorithm. */
 final class SqliteImporter {
     static final int BATCH_SIZE = 1_000;
+    /**
+     * Page cache of the writing connection during an import, in KiB (SQLite's default is 2 MiB). Index upkeep touches
+     * pages all over each index; with the indexes of a million-row store in cache, each page is read and written once.
+     * CREATE INDEX also sorts in memory up to this size. Pages are allocated only when used.
+     */
+    static final int IMPORT_CACHE_KIB = 256 * 1024;
+    /** Fewest rows an import writes before it may switch to rebuilding the secondary indexes. */
+    static final long REBUILD_MIN_ROWS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
 
     private static final String INSERT_LISTING = """
@@ -38,6 +49,12 @@ final class SqliteImporter {
             UPDATE imports SET imported_at = ?, source = ?, description = ?, record_count = 0 WHERE id = ?""";
     private static final String DELETE_IMPORT_ROWS = "DELETE FROM listings WHERE import_key = ?";
     private static final String SET_RECORD_COUNT = "UPDATE imports SET record_count = ? WHERE id = ?";
+    /** An upper bound of the rows in listings (ids are positive and distinct), read from the end of the table. */
+    private static final String MAX_LISTING_ID = "SELECT coalesce(max(id), 0) FROM listings";
+    /** The secondary indexes of listings, read from the schema so that indexes added by migrations are included. */
+    private static final String LIST_SECONDARY_INDEXES = """
+            SELECT name, sql FROM sqlite_schema
+            WHERE type = 'index' AND tbl_name = 'listings' AND sql IS NOT NULL ORDER BY name""";
 
     private SqliteImporter() {
     }
@@ -73,7 +90,27 @@ final class SqliteImporter {
             }
             importKey = findImportKey(connection, request.importId());
         }
-        long count = insertRows(connection, importKey, listings, request);
+        long existingRows; // an upper bound: max(id), read in O(log n) where count(*) would scan
+        try (PreparedStatement max = connection.prepareStatement(MAX_LISTING_ID);
+                ResultSet rs = max.executeQuery()) {
+            rs.next();
+            existingRows = rs.getLong(1);
+        }
+        long count;
+        int cacheBefore = intPragma(connection, "cache_size");
+        setPragma(connection, "cache_size", -IMPORT_CACHE_KIB);
+        try {
+            count = insertRows(connection, importKey, listings, request, new IndexPlan(file, existingRows));
+        } catch (SQLException | RuntimeException e) {
+            try {
+                setPragma(connection, "cache_size", cacheBefore);
+            } catch (SQLException restore) {
+                e.addSuppressed(restore);
+            }
+            throw e;
+        }
+        // Before the commit, so that a failure here still rolls the import back.
+        setPragma(connection, "cache_size", cacheBefore);
         try (PreparedStatement update = connection.prepareStatement(SET_RECORD_COUNT)) {
             update.setLong(1, count);
             update.setLong(2, importKey);
@@ -86,8 +123,58 @@ final class SqliteImporter {
         return new ImportResult(request.importId(), count, replaced, duration);
     }
 
+    /**
+     * Decides when an import drops the secondary indexes of listings and rebuilds them after its last row: once it has
+     * written as many rows as the table held before it (and at least {@value #REBUILD_MIN_ROWS}). From then on,
+     * building each index from sorted rows costs less than keeping it up to date row by row; before, when the import
+     * is small next to the table, rebuilding would cost more than it saves. The rule needs no row count up front, so
+     * it works for a stream. DDL is transactional in SQLite, so the indexes are back before the commit, and a failure
+     * rolls the drop back with everything else.
+     */
+    private static final class IndexPlan {
+        private final Path file;
+        private final long threshold;
+        private final Map<String, String> dropped = new LinkedHashMap<>();
+
+        IndexPlan(Path file, long existingRows) {
+            this.file = file;
+            this.threshold = Math.max(REBUILD_MIN_ROWS, existingRows);
+        }
+
+        /** Drops the secondary indexes once {@code written} rows reach the threshold; does nothing after that. */
+        void afterBatch(Connection connection, long written) throws SQLException {
+            if (written < threshold || !dropped.isEmpty()) {
+                return;
+            }
+            try (Statement statement = connection.createStatement()) {
+                try (ResultSet rs = statement.executeQuery(LIST_SECONDARY_INDEXES)) {
+                    while (rs.next()) {
+                        dropped.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+                for (String index : dropped.keySet()) {
+                    statement.execute("DROP INDEX \"" + index.replace("\"", "\"\"") + "\"");
+                }
+            }
+            LOG.debug("{}: {} rows written, dropped {} secondary indexes to rebuild them after the import", file,
+                    written, dropped.size());
+        }
+
+        /** Creates the dropped indexes again, as their schema declared them. */
+        void finish(Connection connection) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                for (Map.Entry<String, String> index : dropped.entrySet()) {
+                    long start = System.nanoTime();
+                    statement.execute(index.getValue());
+                    LOG.debug("{}: rebuilt index {} in {} ms", file, index.getKey(),
+                            (System.nanoTime() - start) / 1_000_000);
+                }
+            }
+        }
+    }
+
     private static long insertRows(Connection connection, long importKey, Iterator<Listing> listings,
-            ImportRequest request) throws SQLException {
+            ImportRequest request, IndexPlan indexes) throws SQLException {
         long row = 0;
         int pending = 0;
         try (PreparedStatement insert = connection.prepareStatement(INSERT_LISTING)) {
@@ -114,12 +201,14 @@ final class SqliteImporter {
                 if (++pending == BATCH_SIZE) {
                     executeBatch(insert, row - pending + 1, request);
                     pending = 0;
+                    indexes.afterBatch(connection, row);
                 }
             }
             if (pending > 0) {
                 executeBatch(insert, row - pending + 1, request);
             }
         }
+        indexes.finish(connection);
         if (row == 0) {
             throw new IllegalArgumentException("Cannot import 0 listings as " + request
                     + ": an import needs at least one listing");
@@ -171,6 +260,18 @@ final class SqliteImporter {
         JdbcValues.setString(s, 27, l.notes());
         JdbcValues.setString(s, 28, l.warnings());
         JdbcValues.setString(s, 29, JsonCodec.writeObject(l.heuristics()));
+    }
+
+    private static int intPragma(Connection connection, String pragma) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return SqliteSchema.intPragma(statement, pragma);
+        }
+    }
+
+    private static void setPragma(Connection connection, String pragma, int value) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA " + pragma + " = " + value);
+        }
     }
 
     static Long findImportKey(Connection connection, String importId) throws SQLException {

@@ -5,12 +5,14 @@ import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
 import io.glyphd.store.Listing;
+import io.glyphd.store.ListingPage;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
 import io.glyphd.store.PricePoint;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.VerifyReport;
+import io.glyphd.store.internal.PageToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +45,17 @@ import org.sqlite.SQLiteDataSource;
  * <ol>
  *   <li>look up the import id; if it exists, delete its listings (counted as replaced) and refresh its
  *       metadata, otherwise insert the import row;</li>
+ *   <li>raise the connection's page cache to {@value SqliteImporter#IMPORT_CACHE_KIB} KiB, so that index upkeep
+ *       and index builds work in memory (pages are allocated only as they are used);</li>
  *   <li>insert the listings through one reused prepared statement, in batches of {@value SqliteImporter#BATCH_SIZE},
  *       numbering them 1..n; a null listing, or a failure of the iterator, stops the import;</li>
- *   <li>record the count and commit. On any failure, roll back: the store is as it was before.</li>
+ *   <li>once the import has written as many rows as the table held before it (and at least
+ *       {@value SqliteImporter#REBUILD_MIN_ROWS}), drop the secondary indexes of listings and, after the last row,
+ *       create them again from their schema text: building an index from sorted rows costs far less than keeping it
+ *       up to date row by row when the import dwarfs the table, and more when it does not, so a small import into a
+ *       big store keeps its indexes. The row count of a stream is not known up front; this rule needs none;</li>
+ *   <li>restore the page cache, record the count and commit. On any failure, roll back, index drops included: the
+ *       store is as it was before.</li>
  * </ol>
  *
  * <p>Thread-safety: instances are thread-safe. Each operation takes a connection from a small pool and gives it
@@ -198,6 +208,17 @@ public final class SqliteListingStore implements ListingStore {
     public List<Listing> queryListings(ListingQuery query) {
         Objects.requireNonNull(query, "query");
         return database.read("Cannot query listings in", c -> SqliteQueries.queryListings(c, query));
+    }
+
+    @Override
+    public ListingPage queryPage(ListingQuery query, String pageToken) {
+        Objects.requireNonNull(query, "query");
+        if (query.offset() != 0) {
+            throw new IllegalArgumentException("offset must be 0 for queryPage, was " + query.offset()
+                    + "; the page token says where a page starts");
+        }
+        PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query);
+        return database.read("Cannot query a page of listings in", c -> SqliteQueries.queryPage(c, query, after));
     }
 
     @Override

@@ -2,10 +2,12 @@ package io.glyphd.store.sqlite;
 
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.Listing;
+import io.glyphd.store.ListingPage;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.internal.JdbcValues;
 import io.glyphd.store.internal.JsonCodec;
 import io.glyphd.store.internal.ListingSql;
+import io.glyphd.store.internal.PageToken;
 import io.glyphd.store.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,6 +32,9 @@ final class SqliteQueries {
             l.source_type, l.seen_at, l.match_type, l.match_score, l.notes, l.warnings, l.heuristics""";
     static final String SELECT_LISTINGS = "SELECT " + LISTING_COLUMNS
             + " FROM listings l JOIN imports i ON i.id = l.import_key";
+    /** {@link #LISTING_COLUMNS} plus the row's position: storage id (column 30) and import key (column 31). */
+    static final String SELECT_PAGE = "SELECT " + LISTING_COLUMNS
+            + ", l.id, l.import_key FROM listings l JOIN imports i ON i.id = l.import_key";
     private static final String IMPORT_COLUMNS = "import_id, imported_at, source, record_count, description";
     private static final String LIST_IMPORTS = "SELECT " + IMPORT_COLUMNS
             + " FROM imports ORDER BY imported_at DESC, import_id ASC";
@@ -59,6 +64,49 @@ final class SqliteQueries {
             LOG.debug("{} rows in {} us: {}", result.size(), (System.nanoTime() - start) / 1_000, sql);
         }
         return result;
+    }
+
+    /**
+     * Reads one page: runs the page's statements in turn until it holds one row more than the limit, which tells
+     * whether there is a next page without an extra query.
+     */
+    static ListingPage queryPage(Connection connection, ListingQuery query, PageToken after) throws SQLException {
+        long start = System.nanoTime();
+        int wanted = query.limit() + 1;
+        List<Listing> listings = new ArrayList<>(Math.min(wanted, 1_000));
+        PageToken last = null;
+        List<Sql> segments = LISTING_SQL.page(SELECT_PAGE, query, after);
+        for (int i = 0; i < segments.size() && listings.size() < wanted; i++) {
+            Sql sql = segments.get(i).withLimit(wanted - listings.size());
+            try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
+                sql.bind(statement);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        listings.add(mapListing(rs));
+                        if (listings.size() == query.limit()) {
+                            last = position(rs, query);
+                        }
+                    }
+                }
+            }
+        }
+        boolean more = listings.size() > query.limit();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("page of {} rows in {} us ({} statements)", Math.min(listings.size(), query.limit()),
+                    (System.nanoTime() - start) / 1_000, segments.size());
+        }
+        return new ListingPage(more ? listings.subList(0, query.limit()) : listings,
+                more ? Optional.of(last.encode()) : Optional.empty());
+    }
+
+    /** Returns the position of the current row of a {@link #SELECT_PAGE} result in the query's order. */
+    private static PageToken position(ResultSet rs, ListingQuery query) throws SQLException {
+        return switch (query.orderBy()) {
+            case SCORE_DESC -> PageToken.after(query, rs.getDouble(5), rs.getLong(30));
+            case PRICE_ASC, PRICE_DESC -> PageToken.after(query, rs.getLong(4), rs.getLong(30));
+            case SEEN_AT_DESC -> PageToken.after(query, JdbcValues.getLong(rs, 24), rs.getLong(30));
+            case IMPORT_ORDER -> PageToken.after(query, rs.getLong(31), rs.getLong(2));
+        };
     }
 
     static long countListings(Connection connection, ListingQuery query) throws SQLException {
@@ -111,7 +159,7 @@ final class SqliteQueries {
                 JdbcValues.getInteger(rs, 19), rs.getString(20), rs.getString(21), rs.getString(22),
                 rs.getString(23), JdbcValues.getInstantMicros(rs, 24), rs.getString(25),
                 JdbcValues.getDouble(rs, 26), rs.getString(27), rs.getString(28),
-                JsonCodec.readObject(rs.getString(29)), rs.getString(1), rs.getInt(2));
+                JsonCodec.readStoredObject(rs.getString(29)), rs.getString(1), rs.getInt(2));
     }
 
     static ImportMetadata mapImport(ResultSet rs) throws SQLException {

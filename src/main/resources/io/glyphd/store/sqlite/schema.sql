@@ -50,17 +50,25 @@ CREATE TABLE listings (
     UNIQUE (import_key, import_index)
 );
 
--- One index per query shape. The UNIQUE constraint above serves the import filter, IMPORT_ORDER and the
--- cascade on delete. Each composite index lets a filtered, ordered, limited query stop after `limit` rows
--- instead of sorting every match; (canonical_model, price_micros) also covers per-model price statistics.
+-- One index per query shape; SqliteQueryPlanTest checks each plan. The UNIQUE constraint above serves the import
+-- filter, IMPORT_ORDER, its keyset pages and the cascade on delete. Each composite index lets a filtered, ordered,
+-- limited query (and each keyset page) read one index range in order and stop after `limit` rows instead of sorting
+-- every match. An import that dwarfs the table drops and rebuilds every secondary index (see SqliteImporter).
 -- condition has no index of its own: it has a handful of values, so an index would not narrow a scan.
+-- model + SCORE_DESC; countListings(model) reads it (or model_price) alone.
 CREATE INDEX listings_model_score ON listings (canonical_model, score);
+-- model + price range, PRICE_ASC/PRICE_DESC; covers per-model price statistics (count, min, max, median).
 CREATE INDEX listings_model_price ON listings (canonical_model, price_micros);
+-- score range and SCORE_DESC without a model.
 CREATE INDEX listings_score ON listings (score);
+-- price range and PRICE_ASC/PRICE_DESC without a model.
 CREATE INDEX listings_price ON listings (price_micros);
+-- region + seenAfter/seenBefore, SEEN_AT_DESC (newest in a region).
 CREATE INDEX listings_region_seen ON listings (region, seen_at);
+-- seenAfter/seenBefore and SEEN_AT_DESC without a region.
 CREATE INDEX listings_seen ON listings (seen_at);
 
+-- listImports() (newest first).
 CREATE INDEX imports_imported_at ON imports (imported_at);
 
 -- Keeps updated_at current on any change that does not set it itself.

@@ -51,4 +51,31 @@ class JsonCodecTest {
         assertThatThrownBy(() -> JsonCodec.readObject("{\"a\": 1} trailing"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aNormalisedMapIsWrittenAsTheTextItWasParsedFrom() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("b", List.of(1, 2.5, "x"));
+        value.put("a", Map.of("n", 3));
+        String direct = JsonCodec.writeObject(value);
+
+        Map<String, Object> normal = JsonCodec.normalizeObject("heuristics", value, "RTX_4090");
+
+        assertThat(JsonCodec.writeObject(normal)).isEqualTo(direct).isEqualTo("{\"b\":[1,2.5,\"x\"],\"a\":{\"n\":3}}");
+        assertThat(JsonCodec.writeObject(JsonCodec.readObject(direct))).isEqualTo(direct);
+    }
+
+    @Test
+    void aStoredObjectIsParsedOnFirstUseAndWrittenBackAsItsText() {
+        String stored = "{\"b\":[1,2.5,\"x\"],\"a\":{\"n\":3}}";
+
+        Map<String, Object> lazy = JsonCodec.readStoredObject(stored);
+
+        assertThat(JsonCodec.writeObject(lazy)).isSameAs(stored);
+        assertThat(JsonCodec.normalizeObject("heuristics", lazy, null)).isSameAs(lazy);
+        assertThat(lazy).isEqualTo(JsonCodec.readObject(stored)).containsEntry("a", Map.of("n", 3));
+        assertThat(JsonCodec.readStoredObject(null)).isEmpty();
+        Map<String, Object> broken = JsonCodec.readStoredObject("[1]");
+        assertThatThrownBy(broken::size).isInstanceOf(IllegalStateException.class).hasMessageContaining("JSON object");
+    }
 }

@@ -1,0 +1,162 @@
+package io.glyphd.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.glyphd.store.ListingQuery;
+import io.glyphd.store.ListingQuery.Order;
+import io.glyphd.store.internal.PageToken;
+import io.glyphd.store.internal.Sql;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each query shape the store promises to answer in milliseconds at a million rows runs as one index range, read in
+ * the query's order: no full scan and no sort of the matches. Checked on EXPLAIN QUERY PLAN, not on timing. The
+ * store never runs ANALYZE, so the planner chooses the same plan on an empty file as on a large one.
+ */
+class SqliteQueryPlanTest {
+    private static final Instant T = Instant.parse("2025-07-22T00:00:00Z");
+
+    @TempDir
+    Path dir;
+    SqliteListingStore store;
+
+    @BeforeEach
+    void open() {
+        store = new SqliteListingStore(dir.resolve("listings.sqlite3"));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private List<String> plan(Sql sql) {
+        return store.withConnection(c -> {
+            List<String> lines = new ArrayList<>();
+            try (PreparedStatement statement = c.prepareStatement("EXPLAIN QUERY PLAN " + sql.text())) {
+                sql.bind(statement);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        lines.add(rs.getString("detail"));
+                    }
+                }
+            }
+            return lines;
+        });
+    }
+
+    private List<String> selectPlan(ListingQuery query) {
+        return plan(SqliteQueries.LISTING_SQL.select(SqliteQueries.SELECT_LISTINGS, query));
+    }
+
+    /** Asserts that the listings table is read through {@code index} as {@code range}, in order, joined by key. */
+    private static void assertIndexRange(List<String> plan, String index, String range) {
+        assertThat(plan).as(String.join("\n", plan))
+                .anySatisfy(line -> assertThat(line).startsWith("SEARCH l USING ").contains("INDEX " + index + " ("
+                        + range + ")"))
+                .noneSatisfy(line -> assertThat(line).contains("TEMP B-TREE"))
+                .noneSatisfy(line -> assertThat(line).startsWith("SCAN"))
+                .allSatisfy(line -> {
+                    if (line.contains(" i ")) {
+                        assertThat(line).matches("SEARCH i USING (INTEGER PRIMARY KEY \\(rowid=\\?\\)|"
+                                + "COVERING INDEX sqlite_autoindex_imports_1 \\(import_id=\\?\\))");
+                    }
+                });
+    }
+
+    @Test
+    void modelOrderedByScoreReadsTheModelScoreIndexBackwards() {
+        assertIndexRange(selectPlan(ListingQuery.builder().model("RTX_4090").orderBy(Order.SCORE_DESC).build()),
+                "listings_model_score", "canonical_model=?");
+    }
+
+    @Test
+    void aScoreRangeReadsTheScoreIndex() {
+        assertIndexRange(selectPlan(ListingQuery.builder().minScore(0.3).maxScore(0.35).orderBy(Order.SCORE_DESC)
+                .build()), "listings_score", "score>? AND score<?");
+    }
+
+    @Test
+    void regionSeenAfterNewestFirstReadsTheRegionSeenIndex() {
+        assertIndexRange(selectPlan(ListingQuery.builder().region("USA").seenAfter(T).orderBy(Order.SEEN_AT_DESC)
+                .build()), "listings_region_seen", "region=? AND seen_at>?");
+    }
+
+    @Test
+    void aPriceRangeForAModelReadsTheModelPriceIndex() {
+        assertIndexRange(selectPlan(ListingQuery.builder().model("RTX_4070").minPrice(new BigDecimal("500"))
+                .maxPrice(new BigDecimal("600")).orderBy(Order.PRICE_ASC).build()),
+                "listings_model_price", "canonical_model=? AND price_micros>? AND price_micros<?");
+    }
+
+    @Test
+    void unfilteredOrdersReadTheirSingleColumnIndexes() {
+        assertIndexRange(selectPlan(ListingQuery.builder().maxPrice(new BigDecimal("100")).orderBy(Order.PRICE_ASC)
+                .build()), "listings_price", "price_micros<?");
+        assertIndexRange(selectPlan(ListingQuery.builder().seenBefore(T).orderBy(Order.SEEN_AT_DESC).build()),
+                "listings_seen", "seen_at<?");
+        assertIndexRange(selectPlan(ListingQuery.builder().importId("batch-1").build()),
+                "sqlite_autoindex_listings_1", "import_key=?");
+    }
+
+    @Test
+    void countingAModelReadsOnlyACoveringIndex() {
+        List<String> plan = plan(SqliteQueries.LISTING_SQL.count(ListingQuery.builder().model("RTX_4090").build()));
+
+        assertThat(plan).singleElement().asString()
+                .matches("SEARCH l USING COVERING INDEX listings_model_(score|price) \\(canonical_model=\\?\\)");
+    }
+
+    @Test
+    void aDeepPageOfAnImportSeeksToItsPosition() {
+        ListingQuery query = ListingQuery.builder().importId("batch-1").build();
+        List<Sql> segments = SqliteQueries.LISTING_SQL.page(SqliteQueries.SELECT_PAGE, query,
+                PageToken.after(query, 3L, 500_000L));
+
+        assertThat(segments).hasSize(1);
+        assertIndexRange(plan(segments.get(0).withLimit(101)), "sqlite_autoindex_listings_1",
+                "import_key=? AND import_index>?");
+    }
+
+    @Test
+    void everyPageSegmentSeeksToItsPosition() {
+        ListingQuery byScore = ListingQuery.builder().model("RTX_4090").orderBy(Order.SCORE_DESC).build();
+        List<Sql> score = SqliteQueries.LISTING_SQL.page(SqliteQueries.SELECT_PAGE, byScore,
+                PageToken.after(byScore, 0.5, 1234L));
+        assertIndexRange(plan(score.get(0)), "listings_model_score", "canonical_model=? AND score=? AND rowid<?");
+        assertIndexRange(plan(score.get(1)), "listings_model_score", "canonical_model=? AND score<?");
+
+        ListingQuery bySeen = ListingQuery.builder().region("USA").orderBy(Order.SEEN_AT_DESC).build();
+        List<Sql> seen = SqliteQueries.LISTING_SQL.page(SqliteQueries.SELECT_PAGE, bySeen,
+                PageToken.after(bySeen, 1_700_000_000_000_000L, 99L));
+        assertThat(seen).hasSize(3);
+        assertIndexRange(plan(seen.get(0)), "listings_region_seen", "region=? AND seen_at=? AND rowid<?");
+        assertIndexRange(plan(seen.get(1)), "listings_region_seen", "region=? AND seen_at<?");
+        assertIndexRange(plan(seen.get(2)), "listings_region_seen", "region=? AND seen_at=?");
+        List<Sql> afterNull = SqliteQueries.LISTING_SQL.page(SqliteQueries.SELECT_PAGE, bySeen,
+                PageToken.after(bySeen, null, 99L));
+        assertIndexRange(plan(afterNull.get(0)), "listings_region_seen", "region=? AND seen_at=? AND rowid<?");
+
+        ListingQuery byPrice = ListingQuery.builder().orderBy(Order.PRICE_DESC).build();
+        List<Sql> price = SqliteQueries.LISTING_SQL.page(SqliteQueries.SELECT_PAGE, byPrice,
+                PageToken.after(byPrice, 5_000_000L, 7L));
+        assertIndexRange(plan(price.get(0)), "listings_price", "price_micros=? AND rowid<?");
+        assertIndexRange(plan(price.get(1)), "listings_price", "price_micros<?");
+
+        ListingQuery all = ListingQuery.all();
+        List<Sql> imports = SqliteQueries.LISTING_SQL.page(SqliteQueries.SELECT_PAGE, all,
+                PageToken.after(all, 2L, 10L));
+        assertIndexRange(plan(imports.get(0)), "sqlite_autoindex_listings_1", "import_key=? AND import_index>?");
+        assertIndexRange(plan(imports.get(1)), "sqlite_autoindex_listings_1", "import_key>?");
+    }
+}
