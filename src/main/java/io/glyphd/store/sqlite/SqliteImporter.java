@@ -8,7 +8,6 @@ import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.JdbcValues;
 import io.glyphd.store.internal.JsonCodec;
 import java.nio.file.Path;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
 
 /** Writes one import inside a transaction the caller opened; see {@link SqliteListingStore} for the algorithm. */
 final class SqliteImporter {
@@ -47,6 +47,8 @@ final class SqliteImporter {
             INSERT INTO imports (import_id, imported_at, source, description, record_count) VALUES (?, ?, ?, ?, 0)""";
     private static final String REFRESH_IMPORT = """
             UPDATE imports SET imported_at = ?, source = ?, description = ?, record_count = 0 WHERE id = ?""";
+    private static final String LAST_STORED_ROW =
+            "SELECT coalesce(max(import_index), 0) FROM listings WHERE import_key = ?";
     private static final String DELETE_IMPORT_ROWS = "DELETE FROM listings WHERE import_key = ?";
     private static final String SET_RECORD_COUNT = "UPDATE imports SET record_count = ? WHERE id = ?";
     /** An upper bound of the rows in listings (ids are positive and distinct), read from the end of the table. */
@@ -199,13 +201,13 @@ final class SqliteImporter {
                 bindListing(insert, importKey, row, listing);
                 insert.addBatch();
                 if (++pending == BATCH_SIZE) {
-                    executeBatch(insert, row - pending + 1, request);
+                    executeBatch(connection, insert, importKey, request);
                     pending = 0;
                     indexes.afterBatch(connection, row);
                 }
             }
             if (pending > 0) {
-                executeBatch(insert, row - pending + 1, request);
+                executeBatch(connection, insert, importKey, request);
             }
         }
         indexes.finish(connection);
@@ -216,17 +218,32 @@ final class SqliteImporter {
         return row;
     }
 
-    private static void executeBatch(PreparedStatement insert, long firstRow, ImportRequest request)
-            throws SQLException {
+    /**
+     * Runs the pending batch. A row the schema refuses (a CHECK or a trigger; {@link Listing}'s own checks make this
+     * rare) becomes an {@link InvalidListingException} naming it: rows go in in order and SQLite undoes only the
+     * failing statement, so the failing row is the one after the last row stored.
+     */
+    private static void executeBatch(Connection connection, PreparedStatement insert, long importKey,
+            ImportRequest request) throws SQLException {
         try {
             insert.executeBatch();
-        } catch (BatchUpdateException e) {
-            if (SqliteErrors.code(e) != null && SqliteErrors.code(e).name().startsWith("SQLITE_CONSTRAINT")) {
-                long row = firstRow + (e.getUpdateCounts() == null ? 0 : e.getUpdateCounts().length);
-                throw new InvalidListingException("Cannot import listings as " + request + ": row " + row
-                        + " violates a constraint: " + e.getMessage(), row, null, e);
+        } catch (SQLException e) {
+            SQLiteErrorCode code = SqliteErrors.code(e);
+            if (code == null || !code.name().startsWith("SQLITE_CONSTRAINT")) {
+                throw e;
             }
-            throw e;
+            long row = lastStoredRow(connection, importKey) + 1;
+            throw new InvalidListingException("Cannot import listings as " + request + ": row " + row
+                    + " is refused by the database schema: " + e.getMessage(), row, null, e);
+        }
+    }
+
+    private static long lastStoredRow(Connection connection, long importKey) throws SQLException {
+        try (PreparedStatement last = connection.prepareStatement(LAST_STORED_ROW)) {
+            last.setLong(1, importKey);
+            try (ResultSet rs = last.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
         }
     }
 

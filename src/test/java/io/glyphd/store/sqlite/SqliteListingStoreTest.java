@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glyphd.store.ImportRequest;
+import io.glyphd.store.InvalidListingException;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
@@ -131,6 +132,25 @@ class SqliteListingStoreTest extends ListingStoreContract {
                     + " WHERE import_index = 1")).isInstanceOf(SQLException.class).hasMessageContaining("provenance");
             assertThat(strings(c, "SELECT import_index FROM listings ORDER BY import_index")).containsExactly("1", "2");
         }
+    }
+
+    @Test
+    void aRowTheSchemaRefusesFailsTheImportNamingThatRow() throws SQLException {
+        store.insertListings(sample(2), "b");
+        try (Connection c = raw()) {
+            c.createStatement().execute("CREATE TRIGGER refuse_bad BEFORE INSERT ON listings"
+                    + " WHEN NEW.canonical_model = 'BAD' BEGIN SELECT RAISE(ABORT, 'BAD is refused'); END");
+        }
+        List<Listing> listings = new ArrayList<>(sample(2_500));
+        listings.set(1_733, Listing.builder().canonicalModel("BAD").price("1").score(0.5).build());
+
+        assertThatThrownBy(() -> store.insertListings(listings, "b"))
+                .isInstanceOfSatisfying(InvalidListingException.class, e -> assertThat(e.rowIndex()).isEqualTo(1_734))
+                .hasMessageContaining("import b").hasMessageContaining("row 1734")
+                .hasMessageContaining("BAD is refused");
+
+        assertThat(store.countListings(ListingQuery.all())).isEqualTo(2);
+        assertThat(store.queryListings(ListingQuery.all())).extracting(Listing::importIndex).containsExactly(1, 2);
     }
 
     @Test
