@@ -220,6 +220,8 @@ public abstract class ListingAnalyticsContract {
                 .extracting(PricePoint::price).containsExactly(price9, price9);
         assertThat(store.history(fewerDuplicates.sourceUrl(), fewerDuplicates.model()))
                 .extracting(PricePoint::rowCount).last().isEqualTo(1);
+        assertThat(store.history(repricedFirstRow.sourceUrl(), " " + repricedFirstRow.model() + " "))
+                .as("the model is stripped, as Listing stores it").hasSize(2);
     }
 
     @Test

@@ -190,6 +190,32 @@ public abstract class ListingStoreContract {
     }
 
     @Test
+    void aReaderFailingInHasNextNamesTheRowItWasReading() {
+        Iterator<Listing> readsAhead = new Iterator<>() {
+            private int served;
+
+            @Override
+            public boolean hasNext() {
+                if (served == 2) {
+                    throw new IllegalArgumentException("cannot parse record 3");
+                }
+                return true;
+            }
+
+            @Override
+            public Listing next() {
+                served++;
+                return listing("M", "1", 0.5);
+            }
+        };
+
+        assertThatThrownBy(() -> store.importListings(readsAhead, ImportRequest.of("ahead")))
+                .isInstanceOfSatisfying(InvalidListingException.class, e -> assertThat(e.rowIndex()).isEqualTo(3))
+                .hasMessageContaining("row 3: cannot parse record 3");
+        assertThat(store.listImports()).isEmpty();
+    }
+
+    @Test
     void aStoreExceptionFromTheReaderIsRethrownAsItIs() {
         StoreException fromReader = new StoreException("bad file");
         Iterator<Listing> failing = Stream.of(1, 2).map(i -> {

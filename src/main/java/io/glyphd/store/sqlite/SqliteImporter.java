@@ -183,17 +183,18 @@ final class SqliteImporter {
             while (true) {
                 Listing listing;
                 try {
+                    // A reader that works ahead fails in hasNext(); either way the row at fault is the next one.
                     if (!listings.hasNext()) {
                         break;
                     }
-                    row++;
                     listing = listings.next();
                 } catch (StoreException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    throw new InvalidListingException("Cannot import listings as " + request + ": row " + row + ": "
-                            + e.getMessage(), row, null, e);
+                    throw new InvalidListingException("Cannot import listings as " + request + ": row " + (row + 1)
+                            + ": " + e.getMessage(), row + 1, null, e);
                 }
+                row++;
                 if (listing == null) {
                     throw new InvalidListingException("Cannot import listings as " + request + ": row " + row
                             + ": listing is null", row, null, null);

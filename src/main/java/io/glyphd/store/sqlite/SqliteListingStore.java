@@ -268,8 +268,9 @@ public final class SqliteListingStore implements ListingStore {
             throw new IllegalArgumentException("a listing's history needs a sourceUrl and a canonicalModel, was '"
                     + sourceUrl + "' and '" + canonicalModel + "'");
         }
-        return database.read("Cannot read the history of " + sourceUrl + " (" + canonicalModel + ") in",
-                c -> SqliteAnalytics.history(c, sourceUrl, canonicalModel));
+        String model = canonicalModel.strip(); // as Listing stores it
+        return database.read("Cannot read the history of " + sourceUrl + " (" + model + ") in",
+                c -> SqliteAnalytics.history(c, sourceUrl, model));
     }
 
     /**
