@@ -1,6 +1,7 @@
 package io.glyphd.store.cli;
 
 import io.glyphd.store.Listing;
+import io.glyphd.store.ListingPage;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.io.ListingFormat;
@@ -8,10 +9,12 @@ import io.glyphd.store.io.ListingWriter;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -71,16 +74,9 @@ final class QueryCommand extends StoreCommand {
     private void printTable(ListingStore store, ListingQuery query) {
         Table table = new Table("SCORE", "MODEL", "PRICE", "VRAM_GB", "AVAILABILITY", "REGION", "IMPORT", "ROW",
                 "TITLE").alignRight(0, 2, 3, 7);
-        long shown = 0;
-        while (true) {
-            List<Listing> page = store.queryListings(query.toBuilder().offset(query.offset() + shown).build());
-            page.forEach(l -> table.row(score(l.score()), l.canonicalModel(), price(l.price()), l.vramGb(),
-                    l.availability(), l.region(), l.importId(), l.importIndex(), l.title()));
-            shown += page.size();
-            if (!all || page.size() < query.limit()) {
-                break;
-            }
-        }
+        long shown = forEachPage(store, query, page -> page.forEach(l -> table.row(score(l.score()),
+                l.canonicalModel(), price(l.price()), l.vramGb(), l.availability(), l.region(), l.importId(),
+                l.importIndex(), l.title())));
         if (shown == 0) {
             err().println("No listings match.");
             return;
@@ -94,18 +90,33 @@ final class QueryCommand extends StoreCommand {
     private void export(ListingStore store, ListingQuery query, ListingFormat listingFormat) {
         PrintWriter out = out();
         try (ListingWriter writer = ListingWriter.open(out, listingFormat)) {
-            long written = 0;
-            while (true) {
-                List<Listing> page = store.queryListings(query.toBuilder().offset(query.offset() + written).build());
-                page.forEach(writer::write);
-                written += page.size();
-                if (!all || page.size() < query.limit() || out.checkError()) {
-                    break;
-                }
-            }
+            forEachPage(store, query, page -> page.forEach(writer::write));
         }
         if (listingFormat == ListingFormat.JSON) {
             out.println();
+        }
+    }
+
+    /**
+     * Hands {@code action} the query's one page or, with {@code --all}, every page through the store's keyset
+     * pages (each page costs the same however deep; no listing is skipped or repeated when the order has ties),
+     * stopping early if stdout has failed. Returns how many listings it handed over.
+     */
+    private long forEachPage(ListingStore store, ListingQuery query, Consumer<List<Listing>> action) {
+        if (!all) {
+            List<Listing> page = store.queryListings(query);
+            action.accept(page);
+            return page.size();
+        }
+        long count = 0;
+        ListingPage page = store.queryPage(query);
+        while (true) {
+            action.accept(page.listings());
+            count += page.listings().size();
+            if (page.nextPageToken().isEmpty() || out().checkError()) {
+                return count;
+            }
+            page = store.queryPage(query, page.nextPageToken().get());
         }
     }
 
@@ -125,16 +136,17 @@ final class QueryCommand extends StoreCommand {
         }
     }
 
-    /** Converts an ISO-8601 instant, or a date (midnight UTC). */
+    /** Converts an ISO-8601 time with a zone offset ({@code Z} or {@code +02:00}), or a date (midnight UTC). */
     static final class InstantConverter implements ITypeConverter<Instant> {
         @Override
         public Instant convert(String value) {
             try {
                 return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
-                        : Instant.parse(value);
+                        : OffsetDateTime.parse(value).toInstant();
             } catch (DateTimeParseException e) {
                 throw new TypeConversionException("'" + value
-                        + "' is not an ISO-8601 time; expected e.g. 2025-07-29 or 2025-07-29T12:00:00Z");
+                        + "' is not an ISO-8601 time; expected e.g. 2025-07-29, 2025-07-29T12:00:00Z"
+                        + " or 2025-07-29T14:00:00+02:00");
             }
         }
     }

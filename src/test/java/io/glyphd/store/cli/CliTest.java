@@ -217,6 +217,18 @@ class CliTest {
     }
 
     @Test
+    void timeFiltersTakeADateOrAnIsoTimeWithAnyOffset() {
+        run("import", wamatek.toString(), "--import-id", "w");
+
+        assertThat(run("query", "--seen-after", "2025-07-29").status()).isZero();
+        assertThat(run("query", "--seen-after", "2025-07-29T12:00:00Z").status()).isZero();
+        assertThat(run("query", "--seen-before", "2025-07-29T14:00:00+02:00").status()).isZero();
+        Run bad = run("query", "--seen-after", "yesterday");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("'yesterday' is not an ISO-8601 time");
+    }
+
+    @Test
     void helpAndVersionExitWithZero() {
         Run help = run("--help");
         Run importHelp = run("help", "import");
