@@ -3,9 +3,12 @@ package io.glyphd.store.cli;
 import io.glyphd.store.InvalidListingException;
 import io.glyphd.store.StoreException;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -37,12 +40,30 @@ public final class Main {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int status;
         try {
-            status = run(args, new CliEnvironment(System.getenv(), System.console() != null), out, err, true);
+            status = run(args, new CliEnvironment(System.getenv(), stderrIsTerminal()), out, err, true);
         } finally {
             out.flush();
             err.flush();
         }
         System.exit(status);
+    }
+
+    /**
+     * Returns whether stderr is a terminal, where progress may be shown. {@code System.console()} cannot tell (it
+     * looks at stdin and stdout), so: the launcher's {@code -Dglyphd.stderr.terminal}, else, on Linux, where
+     * {@code /proc/self/fd/2} points, else {@code System.console()} as the best guess.
+     */
+    static boolean stderrIsTerminal() {
+        String told = System.getProperty("glyphd.stderr.terminal");
+        if (told != null && !told.isBlank()) {
+            return Boolean.parseBoolean(told.strip());
+        }
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
     }
 
     /**
