@@ -183,10 +183,15 @@ final class SqliteSchema {
                     try {
                         statement.execute(statements.get(i));
                     } catch (SQLException e) {
-                        throw new SchemaVersionException("Cannot " + (found == 0 ? "create the schema of " + file
+                        String action = "Cannot " + (found == 0 ? "create the schema of " + file
                                 : "migrate " + file + " from schema version " + found + " to " + CURRENT_VERSION)
                                 + ": statement " + (i + 1) + " of " + script + " failed: " + SqliteErrors.meaning(e)
-                                + "; the file was left as it was", found, CURRENT_VERSION, e);
+                                + "; the file was left as it was";
+                        // A full disk, a lock or an I/O error says nothing about the schema: keep it a storage error.
+                        if (SqliteErrors.poisonsConnection(e)) {
+                            throw new StoreException(action, e);
+                        }
+                        throw new SchemaVersionException(action, found, CURRENT_VERSION, e);
                     }
                 }
                 LOG.debug("{}: applied {} (schema version {})", file, script, version);
@@ -194,16 +199,16 @@ final class SqliteSchema {
             statement.execute("PRAGMA application_id = " + APPLICATION_ID);
             statement.execute("PRAGMA user_version = " + CURRENT_VERSION);
             connection.commit();
+            connection.setAutoCommit(true);
             return found;
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.rollback();
+                connection.setAutoCommit(true);
             } catch (SQLException rollback) {
                 e.addSuppressed(rollback);
             }
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 
