@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 
 /** {@code glyphd-store check}: runs the store's integrity and foreign-key checks, read-only. */
-@Command(name = "check", description = {"Checks the database for damage (SQLite's integrity and foreign-key checks),"
-    + " read-only. Exits 0 if it is sound, 1 if anything was found.",
-    "A file from an older release must first be upgraded by any writing command (e.g. import); check never writes."})
+@Command(name = "check", description = {"Checks the database for damage (integrity and foreign-key checks), read-only.",
+    "Exits 0 if it is sound, 1 if anything was found.",
+    "A file from an older release must first be upgraded by a writing command (e.g. import); check never writes."})
 final class CheckCommand extends StoreCommand {
     @Override
     public Integer call() {
