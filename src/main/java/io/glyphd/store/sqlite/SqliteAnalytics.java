@@ -45,14 +45,14 @@ final class SqliteAnalytics {
     static final String IMPORT_DIFF = single(SqlScript.load(SqliteAnalytics.class, "import_diff.sql"));
 
     /**
-     * Per-model statistics. %1$s: the listing columns; %2$s: the median aggregate; %3$s: the filter's WHERE clause
-     * (or nothing); %4$s: the same clause followed by AND (or WHERE). The filter's values are bound twice, once
+     * Per-model statistics over a filter's listings. %1$s: the listing columns; %2$s: the median aggregate; %3$s:
+     * the filter's WHERE clause; %4$s: the same clause followed by AND. The filter's values are bound twice, once
      * for the aggregate and once for the best listing. The best listing is the highest score, ties to the row
      * stored last (max id), as SCORE_DESC orders; (canonical_model, score) finds it with one seek per model. Prices
      * are summed as whole dollars and remaining micro-dollars so that the sum cannot overflow 64 bits before
      * about 9 million listings at the largest price a listing may have. The unary + in GROUP BY (which keeps the
-     * column's NOCASE collation) stops SQLite from walking a model index for the group order with one table lookup
-     * per row: without a filter, a sequential scan and a sort is three times faster at a million rows.
+     * column's NOCASE collation) stops SQLite from walking a whole model index for the group order with one table
+     * lookup per row to test the filter; the filter's own index and a sort of its matches are cheaper.
      */
     private static final String MODEL_STATS = """
             SELECT %1$s, g.canonical_model, g.listing_count, g.min_price, g.median_price, g.max_price,
@@ -65,6 +65,31 @@ final class SqliteAnalytics {
                 GROUP BY +l.canonical_model) g
             JOIN listings l ON l.id = (SELECT max(l.id) FROM listings l%4$s
                 l.canonical_model = g.canonical_model AND l.score = g.best_score)
+            JOIN imports i ON i.id = l.import_key
+            ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
+
+    /**
+     * Per-model statistics over every listing, the same values as {@link #MODEL_STATS} without a filter. %1$s: the
+     * listing columns; %2$s: the median aggregate. The aggregate is one pass over the covering index
+     * (canonical_model, price_micros, id, score), which delivers each model's rows together, so the grouping needs
+     * no sort and no table row is read. Min and max price are one seek each per model at either end of that
+     * index's model range rather than min()/max() aggregates (which compare every row), and the best listing is one
+     * seek per model at the top of (canonical_model, score): ORDER BY score DESC, id DESC is that index backwards.
+     */
+    private static final String MODEL_STATS_ALL = """
+            SELECT %1$s, g.canonical_model, g.listing_count,
+                (SELECT min(p.price_micros) FROM listings p WHERE p.canonical_model = g.canonical_model),
+                g.median_price,
+                (SELECT max(p.price_micros) FROM listings p WHERE p.canonical_model = g.canonical_model),
+                g.whole_dollars, g.micro_dollars, g.average_score
+            FROM (SELECT min(l.canonical_model COLLATE BINARY) AS canonical_model, count(*) AS listing_count,
+                    %2$s AS median_price,
+                    sum(l.price_micros / 1000000) AS whole_dollars, sum(l.price_micros %% 1000000) AS micro_dollars,
+                    avg(l.score) AS average_score
+                FROM listings l
+                GROUP BY l.canonical_model) g
+            JOIN listings l ON l.id = (SELECT b.id FROM listings b WHERE b.canonical_model = g.canonical_model
+                ORDER BY b.score DESC, b.id DESC LIMIT 1)
             JOIN imports i ON i.id = l.import_key
             ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
     /** First column after the listing columns in {@link #MODEL_STATS}. */
@@ -166,6 +191,10 @@ final class SqliteAnalytics {
         List<Object> parameters = new ArrayList<>();
         StringBuilder where = new StringBuilder();
         SqliteQueries.LISTING_SQL.appendWhere(where, filter, parameters);
+        if (where.length() == 0) {
+            return new Sql(MODEL_STATS_ALL.formatted(SqliteQueries.LISTING_COLUMNS,
+                    SqliteDialect.INSTANCE.median("l.price_micros")), List.of());
+        }
         String text = MODEL_STATS.formatted(SqliteQueries.LISTING_COLUMNS,
                 SqliteDialect.INSTANCE.median("l.price_micros"), where,
                 where.length() == 0 ? " WHERE" : where + " AND");

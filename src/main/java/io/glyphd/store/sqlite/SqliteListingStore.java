@@ -297,9 +297,12 @@ public final class SqliteListingStore implements ListingStore {
     /**
      * {@inheritDoc}
      *
-     * <p>Cost: one pass over the m matching rows (through the filter's index where one applies, else the table),
-     * grouped by model; the median sorts each model's prices, O(m log m) in all, and each of the g models' best
-     * listing is one seek on {@code (canonical_model, score)}, O(g log n). One statement: one consistent snapshot.
+     * <p>Cost without a filter: one pass over the covering index {@code (canonical_model, price_micros, id,
+     * score)}, which delivers each model's prices together and in order, so no table row is read and nothing is
+     * sorted for the grouping, O(n); each of the g models' min and max price and best listing is one seek, O(g log
+     * n). With a filter: one pass over the m matching rows (through the filter's index where one applies, else the
+     * table), grouped by model with a sort, O(m log m), and each model's best listing one seek on
+     * {@code (canonical_model, score)}. One statement either way: one consistent snapshot.
      * The median comes from SQLite's {@code median()}, which works on doubles: it is exact below 2^52
      * micro-dollars (about 4.5 billion USD) and the nearest double above.
      */

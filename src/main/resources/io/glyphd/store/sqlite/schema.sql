@@ -57,8 +57,10 @@ CREATE TABLE listings (
 -- condition has no index of its own: it has a handful of values, so an index would not narrow a scan.
 -- model + SCORE_DESC; countListings(model) reads it (or model_price) alone.
 CREATE INDEX listings_model_score ON listings (canonical_model, score);
--- model + price range, PRICE_ASC/PRICE_DESC; covers per-model price statistics (count, min, max, median).
-CREATE INDEX listings_model_price ON listings (canonical_model, price_micros);
+-- model + price range, PRICE_ASC/PRICE_DESC (ties by id, hence id spelled out before score). score is carried along
+-- so that the index covers modelStats' aggregate (count, median and sum of price, average score): one pass over it
+-- and no table rows.
+CREATE INDEX listings_model_price ON listings (canonical_model, price_micros, id, score);
 -- score range and SCORE_DESC without a model.
 CREATE INDEX listings_score ON listings (score);
 -- price range and PRICE_ASC/PRICE_DESC without a model.

@@ -70,6 +70,23 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
     }
 
     @Test
+    void statsOfAllListingsReadOnlyCoveringIndexes() {
+        List<String> plan = plan(SqliteAnalytics.modelStatsSql(ListingQuery.all()));
+
+        assertThat(plan).as(String.join("\n", plan))
+                .contains("SCAN l USING COVERING INDEX listings_model_price")
+                .noneSatisfy(step -> assertThat(step).contains("FOR GROUP BY"))
+                .allSatisfy(step -> {
+                    if (step.startsWith("SCAN") || step.startsWith("SEARCH")) {
+                        assertThat(step).matches("SCAN l USING COVERING INDEX listings_model_price|SCAN g|"
+                                + "SEARCH [lip] USING INTEGER PRIMARY KEY \\(rowid=\\?\\)|"
+                                + "SEARCH [bp] USING COVERING INDEX listings_model_(score|price) "
+                                + "\\(canonical_model=\\?\\)");
+                    }
+                });
+    }
+
+    @Test
     void aMedianBeyondDoublePrecisionStaysBetweenMinAndMax() {
         // 2^52 micro-dollars is about 4.5 billion USD; above it median() rounds to the nearest double.
         store.insertListings(List.of(listing("BIG", "100000000000.000001", 0.1),

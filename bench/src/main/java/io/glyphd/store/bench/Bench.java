@@ -262,7 +262,11 @@ public final class Bench {
 
     // ---------------------------------------------------------------- queries
 
-    private record Shape(String name, int iterations, Supplier<Object> call) {
+    /** A query shape; {@code warmups} calls per warm-up round (slow shapes get few). */
+    private record Shape(String name, int iterations, int warmups, Supplier<Object> call) {
+        Shape(String name, int iterations, Supplier<Object> call) {
+            this(name, iterations, Math.min(iterations, 200), call);
+        }
     }
 
     private void queries(Path full) throws Exception {
@@ -286,6 +290,7 @@ public final class Bench {
             }
             String deepScoreToken = scoreToken;
             int slow = Math.max(20, queryIterations / 20);
+            int stats = Math.max(10, queryIterations / 50);
             List<Shape> shapes = List.of(
                     new Shape("model " + common + " (common), SCORE_DESC, top 100", queryIterations,
                             () -> store.queryListings(scorePage)),
@@ -318,7 +323,11 @@ public final class Bench {
                     new Shape("countListings model " + common + " (common)", queryIterations,
                             () -> store.countListings(ListingQuery.builder().model(common).build())),
                     new Shape("countListings model UNKNOWN (47% of rows)", slow,
-                            () -> store.countListings(ListingQuery.builder().model("UNKNOWN").build())));
+                            () -> store.countListings(ListingQuery.builder().model("UNKNOWN").build())),
+                    new Shape("modelStats, all listings (every model, true median)", stats, 2,
+                            () -> store.modelStats(ListingQuery.all())),
+                    new Shape("modelStats, import base (every model, true median)", stats, 2,
+                            () -> store.modelStats(ListingQuery.builder().importId("base").build())));
             for (Shape shape : shapes) {
                 Object result = shape.call().get();
                 if (result instanceof List<?> list && list.isEmpty()
@@ -328,7 +337,7 @@ public final class Bench {
             }
             for (int w = 0; w < 3; w++) {
                 for (Shape shape : shapes) {
-                    for (int i = 0; i < Math.min(shape.iterations(), 200); i++) {
+                    for (int i = 0; i < shape.warmups(); i++) {
                         shape.call().get();
                     }
                 }
@@ -370,7 +379,9 @@ public final class Bench {
                 long[] c = cpuSamples.get(shape);
                 Arrays.sort(c);
                 Object result = shape.call().get();
-                String returned = result instanceof List<?> list ? String.valueOf(list.size())
+                String returned = result instanceof List<?> list && !list.isEmpty()
+                        && list.get(0) instanceof io.glyphd.store.ModelStats ? list.size() + " models"
+                        : result instanceof List<?> list ? String.valueOf(list.size())
                         : result instanceof ListingPage page ? String.valueOf(page.listings().size())
                         : "count " + result;
                 line("| %s | %s | %.3f | %.3f | %.3f | %.3f | %d |", shape.name(), returned, percentile(s, 50) / 1e6,
