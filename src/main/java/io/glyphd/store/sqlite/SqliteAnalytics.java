@@ -23,7 +23,6 @@ import java.util.List;
  * Each is one statement, so it reads one snapshot of the store even in auto-commit mode. Stateless.
  */
 final class SqliteAnalytics {
-    private static final int MICROS_SCALE = 6;
 
     /**
      * A listing's sightings, one per import. With exactly one min() aggregate, SQLite takes the bare columns
@@ -221,11 +220,13 @@ final class SqliteAnalytics {
         long count = rs.getLong(STATS + 1);
         long min = rs.getLong(STATS + 2);
         long max = rs.getLong(STATS + 4);
-        BigDecimal totalMicros = BigDecimal.valueOf(rs.getLong(STATS + 5)).movePointRight(MICROS_SCALE)
+        BigDecimal totalMicros = BigDecimal.valueOf(rs.getLong(STATS + 5))
+                .movePointRight(SqliteDialect.MICROS_SCALE)
                 .add(BigDecimal.valueOf(rs.getLong(STATS + 6)));
         BigDecimal averageMicros = totalMicros.divide(BigDecimal.valueOf(count), 0, RoundingMode.HALF_EVEN);
         return new ModelStats(rs.getString(STATS), count, SqliteDialect.fromMicros(min),
-                median(rs.getDouble(STATS + 3), min, max), SqliteDialect.fromMicros(max), usd(averageMicros),
+                median(rs.getDouble(STATS + 3), min, max), SqliteDialect.fromMicros(max),
+                SqliteDialect.fromMicros(averageMicros),
                 rs.getDouble(STATS + 7), SqliteQueries.mapListing(rs));
     }
 
@@ -240,12 +241,6 @@ final class SqliteAnalytics {
         } else if (value.compareTo(BigDecimal.valueOf(max)) > 0) {
             value = BigDecimal.valueOf(max);
         }
-        return usd(value);
-    }
-
-    /** Returns micro-dollars as USD without trailing zeros, as {@link SqliteDialect#fromMicros} does. */
-    private static BigDecimal usd(BigDecimal micros) {
-        BigDecimal price = micros.movePointLeft(MICROS_SCALE).stripTrailingZeros();
-        return price.scale() < 0 ? price.setScale(0) : price;
+        return SqliteDialect.fromMicros(value);
     }
 }

@@ -9,7 +9,7 @@ import java.time.Instant;
 /** SQLite's conversions: prices as INTEGER micro-dollars, instants as INTEGER epoch microseconds. */
 final class SqliteDialect implements SqlDialect {
     static final SqliteDialect INSTANCE = new SqliteDialect();
-    private static final int MICROS_SCALE = 6;
+    static final int MICROS_SCALE = 6;
 
     private SqliteDialect() {
     }
@@ -20,7 +20,12 @@ final class SqliteDialect implements SqlDialect {
 
     /** Inverse of {@link #toMicros}; the result has no trailing zeros, as {@code Listing} normalises prices. */
     static BigDecimal fromMicros(long micros) {
-        BigDecimal price = BigDecimal.valueOf(micros, MICROS_SCALE).stripTrailingZeros();
+        return fromMicros(BigDecimal.valueOf(micros));
+    }
+
+    /** Returns micro-dollars (possibly fractional, e.g. a median) as USD without trailing zeros. */
+    static BigDecimal fromMicros(BigDecimal micros) {
+        BigDecimal price = micros.movePointLeft(MICROS_SCALE).stripTrailingZeros();
         return price.scale() < 0 ? price.setScale(0) : price;
     }
 
