@@ -3,12 +3,7 @@ package io.glyphd.store.cli;
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.sqlite.SqliteListingStore;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
@@ -23,8 +18,6 @@ import picocli.CommandLine.Spec;
 
 /** What every subcommand shares: the database, the output writers and a few formats. */
 abstract class StoreCommand implements Callable<Integer> {
-    private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
 
     @ParentCommand
     GlyphdStoreCommand root;
@@ -84,8 +77,7 @@ abstract class StoreCommand implements Callable<Integer> {
 
     /** Writes imports as a JSON array of objects with the {@link ImportMetadata} component names. */
     static void printImportsJson(List<ImportMetadata> imports, PrintWriter out) {
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.useDefaultPrettyPrinter();
+        Output.json(out, json -> {
             json.writeStartArray();
             for (ImportMetadata i : imports) {
                 json.writeStartObject();
@@ -97,9 +89,6 @@ abstract class StoreCommand implements Callable<Integer> {
                 json.writeEndObject();
             }
             json.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write imports as JSON", e);
-        }
-        out.println();
+        });
     }
 }
