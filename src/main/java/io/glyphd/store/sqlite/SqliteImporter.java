@@ -137,6 +137,7 @@ final class SqliteImporter {
         private final Path file;
         private final long threshold;
         private final Map<String, String> dropped = new LinkedHashMap<>();
+        private boolean switched;
 
         IndexPlan(Path file, long existingRows) {
             this.file = file;
@@ -145,9 +146,11 @@ final class SqliteImporter {
 
         /** Drops the secondary indexes once {@code written} rows reach the threshold; does nothing after that. */
         void afterBatch(Connection connection, long written) throws SQLException {
-            if (written < threshold || !dropped.isEmpty()) {
+            if (written < threshold || switched) {
                 return;
             }
+            // A flag, not dropped.isEmpty(): a table without secondary indexes must not be re-listed every batch.
+            switched = true;
             try (Statement statement = connection.createStatement()) {
                 try (ResultSet rs = statement.executeQuery(LIST_SECONDARY_INDEXES)) {
                     while (rs.next()) {
