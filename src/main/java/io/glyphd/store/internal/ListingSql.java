@@ -113,7 +113,7 @@ public final class ListingSql {
             segments.add(segment(select, query, null, List.of()));
             return segments;
         }
-        Object key = after.key();
+        Object key = bindableKey(query.orderBy(), after.key());
         long tiebreak = after.tiebreak();
         String price = "l." + dialect.priceColumn();
         switch (query.orderBy()) {
@@ -152,6 +152,18 @@ public final class ListingSql {
                 throw new IllegalArgumentException("unknown order " + query.orderBy());
         }
         return segments;
+    }
+
+    /** Turns a token's backend-neutral key (micro-dollars, epoch microseconds) into the column's bind value. */
+    private Object bindableKey(ListingQuery.Order order, Object key) {
+        if (key == null) {
+            return null;
+        }
+        return switch (order) {
+            case PRICE_ASC, PRICE_DESC -> dialect.priceKeyValue((Long) key);
+            case SEEN_AT_DESC -> dialect.instantValue(JdbcValues.fromEpochMicros((Long) key));
+            case SCORE_DESC, IMPORT_ORDER -> key;
+        };
     }
 
     private Sql segment(String select, ListingQuery query, String position, List<Object> values) {

@@ -1,11 +1,18 @@
 package io.glyphd.store.internal;
 
 import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The seam where SQL databases differ, for the parts of SQL that {@link ListingSql} builds for every backend
- * (after db-scheduler's {@code JdbcCustomization}). Each backend implements it once.
+ * The seam where SQL databases differ, for everything the shared JDBC core ({@link ListingSql},
+ * {@link ListingQueries}, {@link ListingAnalytics}, {@link ImportWriter}) reads, writes or builds for every backend
+ * (after db-scheduler's {@code JdbcCustomization}): column types and their conversions, the few SQL fragments that
+ * differ, and the analytics statements whose best form differs per engine. Each backend implements it once;
+ * implementations are stateless and thread-safe.
  */
 public interface SqlDialect {
     /** Returns the column that holds the price in the listings table. */
@@ -17,19 +24,58 @@ public interface SqlDialect {
     /** Returns the bind value for the highest price a query accepts, rounded down to what the column can hold. */
     Object priceUpperBound(BigDecimal price);
 
-    /** Returns the bind value for an instant. */
+    /** Returns the bind value for a price a page token holds, as exact micro-dollars. */
+    Object priceKeyValue(long micros);
+
+    /** Returns the bind value for an instant; bounds outside what the column holds are clamped. */
     Object instantValue(Instant instant);
 
-    /** Returns a predicate comparing {@code column} to one {@code ?} ignoring ASCII case. */
+    /** Returns a predicate comparing {@code column} to one {@code ?} ignoring ASCII case (and only ASCII case). */
     String equalsIgnoringCase(String column);
 
     /** Returns {@code expression DESC} with nulls sorted last. */
     String descendingNullsLast(String expression);
 
+    /** Reads a price column (never null). */
+    BigDecimal readPrice(ResultSet rs, int column) throws SQLException;
+
+    /** Reads an instant column, or null. */
+    Instant readInstant(ResultSet rs, int column) throws SQLException;
+
+    /** Reads a boolean column, or null. */
+    Boolean readBoolean(ResultSet rs, int column) throws SQLException;
+
+    /** Reads the heuristics column as an immutable map; SQL NULL is empty. */
+    Map<String, Object> readHeuristics(ResultSet rs, int column) throws SQLException;
+
     /**
-     * Returns an aggregate expression for the median of {@code expression} over a group: the middle value, or the
-     * mean of the two middle values for an even count, as a floating-point number (SQLite's {@code median(x)};
-     * PostgreSQL's {@code percentile_cont(0.5) WITHIN GROUP (ORDER BY x)}).
+     * Returns a listing's sightings, one row per import that holds it, oldest import first (by {@code imported_at},
+     * ties by the import's storage id). Parameters: the source URL (matched exactly), the model (ignoring ASCII
+     * case). Columns: import id, imported_at, the first row's seen_at, price and score, the number of rows.
      */
-    String median(String expression);
+    String historySql();
+
+    /**
+     * Returns the diff of two imports in one statement; see {@link ListingAnalytics} for its output rows.
+     * Parameters, in order: the "from" import id, the "to" import id, the most entries per kind.
+     */
+    String diffSql();
+
+    /**
+     * Returns per-model statistics over the listings {@code where} selects, one row per model ordered by the model
+     * ignoring ASCII case, then byte-wise. Columns: {@code listingColumns}, then the model's first spelling
+     * byte-wise, count, min price, median price, max price, two columns for {@link #readPriceTotal}, average score.
+     * The best listing the columns hold is the highest score, ties to the greatest storage id.
+     *
+     * @param listingColumns the listing columns over aliases {@code l} and {@code i}, see {@link ListingQueries}
+     * @param where the filter's {@code WHERE ...} over alias {@code l}, or empty for every listing
+     * @param parameters the filter's values, once, in order
+     */
+    Sql modelStats(String listingColumns, String where, List<Object> parameters);
+
+    /** Reads the median a {@link #modelStats} row holds in its median column, in USD, within [min, max]. */
+    BigDecimal readMedian(ResultSet rs, int column, BigDecimal min, BigDecimal max) throws SQLException;
+
+    /** Reads the exact sum of prices a {@link #modelStats} row holds in {@code column} and the one after it. */
+    BigDecimal readPriceTotal(ResultSet rs, int column) throws SQLException;
 }

@@ -1,6 +1,8 @@
 package io.glyphd.store.sqlite;
 
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.Database;
+import io.glyphd.store.internal.JdbcWork;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,7 +18,7 @@ import org.sqlite.SQLiteConnection;
  * IMMEDIATE transaction under an in-process lock. This is the one place that translates {@link SQLException}s,
  * decides whether a connection may be reused and retries a write that SQLite reports BUSY. Thread-safe.
  */
-final class SqliteDatabase implements AutoCloseable {
+final class SqliteDatabase implements Database {
     /** Attempts a write makes, in all, when SQLite keeps reporting BUSY; each waits up to the busy timeout. */
     static final int WRITE_ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
@@ -40,12 +42,6 @@ final class SqliteDatabase implements AutoCloseable {
         this.backoff = backoff;
     }
 
-    /** One unit of work on a connection. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     /** Waits before the next attempt of a write that met SQLITE_BUSY; tests replace it to act in between. */
     @FunctionalInterface
     interface Backoff {
@@ -56,11 +52,18 @@ final class SqliteDatabase implements AutoCloseable {
         return file;
     }
 
-    boolean isReadOnly() {
+    @Override
+    public String where() {
+        return file.toString();
+    }
+
+    @Override
+    public boolean isReadOnly() {
         return readOnly;
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
@@ -69,7 +72,8 @@ final class SqliteDatabase implements AutoCloseable {
      *
      * @param action what is being done, for the error message, e.g. "Cannot query listings in"
      */
-    <T> T read(String action, Work<T> work) {
+    @Override
+    public <T> T read(String action, JdbcWork<T> work) {
         ensureOpen();
         Connection connection = null;
         boolean broken = false;
@@ -88,9 +92,9 @@ final class SqliteDatabase implements AutoCloseable {
 
     /**
      * Runs {@code work} in an IMMEDIATE transaction that {@code work} commits itself, retrying only while SQLite
-     * reports BUSY before the transaction began; see {@link #write(String, BooleanSupplier, Work)}.
+     * reports BUSY before the transaction began; see {@link #write(String, BooleanSupplier, JdbcWork)}.
      */
-    <T> T write(String action, Work<T> work) {
+    <T> T write(String action, JdbcWork<T> work) {
         return write(action, () -> false, work);
     }
 
@@ -106,7 +110,8 @@ final class SqliteDatabase implements AutoCloseable {
      *
      * @param repeatable asked after a BUSY inside {@code work} has been rolled back
      */
-    <T> T write(String action, BooleanSupplier repeatable, Work<T> work) {
+    @Override
+    public <T> T write(String action, BooleanSupplier repeatable, JdbcWork<T> work) {
         ensureOpen();
         if (readOnly) {
             throw new StoreException(action + " " + file + ": the store was opened read-only");

@@ -1,32 +1,107 @@
 package io.glyphd.store.sqlite;
 
 import io.glyphd.store.internal.JdbcValues;
+import io.glyphd.store.internal.JsonCodec;
+import io.glyphd.store.internal.Prices;
+import io.glyphd.store.internal.Sql;
 import io.glyphd.store.internal.SqlDialect;
+import io.glyphd.store.internal.SqlScript;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** SQLite's conversions: prices as INTEGER micro-dollars, instants as INTEGER epoch microseconds. */
+/**
+ * SQLite's side of the seam: prices as INTEGER micro-dollars, instants as INTEGER epoch microseconds, booleans as
+ * 0/1, heuristics as JSON text; case-insensitive columns declared COLLATE NOCASE; analytics that lean on SQLite's
+ * bare-column rule and its {@code median()}.
+ */
 final class SqliteDialect implements SqlDialect {
     static final SqliteDialect INSTANCE = new SqliteDialect();
-    static final int MICROS_SCALE = 6;
+
+    /**
+     * A listing's sightings, one per import. With exactly one min() aggregate, SQLite takes the bare columns
+     * (seen_at, price, score) from the row holding min(import_index): the import's first row for the listing.
+     * The WHERE clause is a range seek on listings_identity (schema version 2), which also delivers the rows
+     * grouped by import_key, so the GROUP BY needs no sort.
+     */
+    private static final String HISTORY = """
+            SELECT i.import_id, i.imported_at, p.seen_at, p.price_micros, p.score, p.row_count
+            FROM (SELECT l.import_key, min(l.import_index) AS first_index, l.seen_at, l.price_micros, l.score,
+                    count(*) AS row_count
+                FROM listings l
+                WHERE l.source_url = ? AND l.canonical_model = ?
+                GROUP BY l.import_key) p
+            JOIN imports i ON i.id = p.import_key
+            ORDER BY i.imported_at, i.id""";
+    /**
+     * Per-model statistics over a filter's listings. %1$s: the listing columns; %2$s: the median aggregate; %3$s:
+     * the filter's WHERE clause; %4$s: the same clause followed by AND. The filter's values are bound twice, once
+     * for the aggregate and once for the best listing. The best listing is the highest score, ties to the row
+     * stored last (max id), as SCORE_DESC orders; (canonical_model, score) finds it with one seek per model. Prices
+     * are summed as whole dollars and remaining micro-dollars so that the sum cannot overflow 64 bits before
+     * about 9 million listings at the largest price a listing may have. The unary + in GROUP BY (which keeps the
+     * column's NOCASE collation) stops SQLite from walking a whole model index for the group order with one table
+     * lookup per row to test the filter; the filter's own index and a sort of its matches are cheaper.
+     */
+    private static final String MODEL_STATS = """
+            SELECT %1$s, g.canonical_model, g.listing_count, g.min_price, g.median_price, g.max_price,
+                g.whole_dollars, g.micro_dollars, g.average_score
+            FROM (SELECT min(l.canonical_model COLLATE BINARY) AS canonical_model, count(*) AS listing_count,
+                    min(l.price_micros) AS min_price, %2$s AS median_price, max(l.price_micros) AS max_price,
+                    sum(l.price_micros / 1000000) AS whole_dollars, sum(l.price_micros %% 1000000) AS micro_dollars,
+                    avg(l.score) AS average_score, max(l.score) AS best_score
+                FROM listings l%3$s
+                GROUP BY +l.canonical_model) g
+            JOIN listings l ON l.id = (SELECT max(l.id) FROM listings l%4$s
+                l.canonical_model = g.canonical_model AND l.score = g.best_score)
+            JOIN imports i ON i.id = l.import_key
+            ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
+    /**
+     * Per-model statistics over every listing, the same values as {@link #MODEL_STATS} without a filter. %1$s: the
+     * listing columns; %2$s: the median aggregate. The aggregate is one pass over the covering index
+     * (canonical_model, price_micros, id, score), which delivers each model's rows together, so the grouping needs
+     * no sort and no table row is read. Min and max price are one seek each per model at either end of that
+     * index's model range rather than min()/max() aggregates (which compare every row), and the best listing is one
+     * seek per model at the top of (canonical_model, score): ORDER BY score DESC, id DESC is that index backwards.
+     */
+    private static final String MODEL_STATS_ALL = """
+            SELECT %1$s, g.canonical_model, g.listing_count,
+                (SELECT min(p.price_micros) FROM listings p WHERE p.canonical_model = g.canonical_model),
+                g.median_price,
+                (SELECT max(p.price_micros) FROM listings p WHERE p.canonical_model = g.canonical_model),
+                g.whole_dollars, g.micro_dollars, g.average_score
+            FROM (SELECT min(l.canonical_model COLLATE BINARY) AS canonical_model, count(*) AS listing_count,
+                    %2$s AS median_price,
+                    sum(l.price_micros / 1000000) AS whole_dollars, sum(l.price_micros %% 1000000) AS micro_dollars,
+                    avg(l.score) AS average_score
+                FROM listings l
+                GROUP BY l.canonical_model) g
+            JOIN listings l ON l.id = (SELECT b.id FROM listings b WHERE b.canonical_model = g.canonical_model
+                ORDER BY b.score DESC, b.id DESC LIMIT 1)
+            JOIN imports i ON i.id = l.import_key
+            ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
+
+    /** See import_diff.sql: parameters from import id, to import id, limit per kind. */
+    private static final String IMPORT_DIFF = single(SqlScript.load(SqliteDialect.class, "import_diff.sql"));
+    private static final String MEDIAN = "median(l.price_micros)";
 
     private SqliteDialect() {
     }
 
+    private static String single(List<String> statements) {
+        if (statements.size() != 1) {
+            throw new IllegalStateException("import_diff.sql must hold one statement, holds " + statements.size());
+        }
+        return statements.get(0);
+    }
+
     static long toMicros(BigDecimal price) {
-        return price.movePointRight(MICROS_SCALE).longValueExact();
-    }
-
-    /** Inverse of {@link #toMicros}; the result has no trailing zeros, as {@code Listing} normalises prices. */
-    static BigDecimal fromMicros(long micros) {
-        return fromMicros(BigDecimal.valueOf(micros));
-    }
-
-    /** Returns micro-dollars (possibly fractional, e.g. a median) as USD without trailing zeros. */
-    static BigDecimal fromMicros(BigDecimal micros) {
-        BigDecimal price = micros.movePointLeft(MICROS_SCALE).stripTrailingZeros();
-        return price.scale() < 0 ? price.setScale(0) : price;
+        return Prices.toMicros(price);
     }
 
     @Override
@@ -36,16 +111,21 @@ final class SqliteDialect implements SqlDialect {
 
     @Override
     public Object priceLowerBound(BigDecimal price) {
-        return saturate(price.movePointRight(MICROS_SCALE).setScale(0, RoundingMode.CEILING));
+        return saturate(price.movePointRight(Prices.MICROS_SCALE).setScale(0, RoundingMode.CEILING));
     }
 
     @Override
     public Object priceUpperBound(BigDecimal price) {
-        return saturate(price.movePointRight(MICROS_SCALE).setScale(0, RoundingMode.FLOOR));
+        return saturate(price.movePointRight(Prices.MICROS_SCALE).setScale(0, RoundingMode.FLOOR));
     }
 
     private static long saturate(BigDecimal micros) {
         return micros.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE : micros.longValueExact();
+    }
+
+    @Override
+    public Object priceKeyValue(long micros) {
+        return micros;
     }
 
     @Override
@@ -72,9 +152,76 @@ final class SqliteDialect implements SqlDialect {
     }
 
     @Override
-    public String median(String expression) {
-        // Built into the SQLite 3.54 that sqlite-jdbc 3.54.1.0 bundles. It works on doubles, so it is exact while the
-        // two middle values are below 2^52: (a + (b - a) * 0.5) then only involves exactly representable numbers.
-        return "median(" + expression + ")";
+    public BigDecimal readPrice(ResultSet rs, int column) throws SQLException {
+        return Prices.fromMicros(rs.getLong(column));
+    }
+
+    @Override
+    public Instant readInstant(ResultSet rs, int column) throws SQLException {
+        return JdbcValues.getInstantMicros(rs, column);
+    }
+
+    @Override
+    public Boolean readBoolean(ResultSet rs, int column) throws SQLException {
+        return JdbcValues.getBoolean01(rs, column);
+    }
+
+    @Override
+    public Map<String, Object> readHeuristics(ResultSet rs, int column) throws SQLException {
+        return JsonCodec.readStoredObject(rs.getString(column));
+    }
+
+    @Override
+    public String historySql() {
+        return HISTORY;
+    }
+
+    @Override
+    public String diffSql() {
+        return IMPORT_DIFF;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Without a filter, {@link #MODEL_STATS_ALL}; with one, {@link #MODEL_STATS}, which binds the filter's values
+     * twice. The median comes from SQLite's {@code median()}, built into the SQLite 3.54 that sqlite-jdbc 3.54.1.0
+     * bundles; it works on doubles, so it is exact while the two middle values are below 2^52 micro-dollars.
+     */
+    @Override
+    public Sql modelStats(String listingColumns, String where, List<Object> parameters) {
+        if (where.isEmpty()) {
+            return new Sql(MODEL_STATS_ALL.formatted(listingColumns, MEDIAN), List.of());
+        }
+        String text = MODEL_STATS.formatted(listingColumns, MEDIAN, where, where + " AND");
+        List<Object> twice = new ArrayList<>(parameters);
+        twice.addAll(parameters);
+        return new Sql(text, twice);
+    }
+
+    @Override
+    public BigDecimal readMedian(ResultSet rs, int column, BigDecimal min, BigDecimal max) throws SQLException {
+        return median(rs.getDouble(column), Prices.toMicros(min), Prices.toMicros(max));
+    }
+
+    /**
+     * Returns the median that {@code median()} computed in micro-dollars as USD: exact (to half a micro-dollar)
+     * below 2^52 micro-dollars; above, the nearest double, kept within [min, max].
+     */
+    static BigDecimal median(double micros, long min, long max) {
+        BigDecimal value = new BigDecimal(micros);
+        if (value.compareTo(BigDecimal.valueOf(min)) < 0) {
+            value = BigDecimal.valueOf(min);
+        } else if (value.compareTo(BigDecimal.valueOf(max)) > 0) {
+            value = BigDecimal.valueOf(max);
+        }
+        return Prices.fromMicros(value);
+    }
+
+    /** Whole dollars and remaining micro-dollars, summed apart so that neither overflows 64 bits. */
+    @Override
+    public BigDecimal readPriceTotal(ResultSet rs, int column) throws SQLException {
+        return BigDecimal.valueOf(rs.getLong(column))
+                .add(BigDecimal.valueOf(rs.getLong(column + 1)).movePointLeft(Prices.MICROS_SCALE));
     }
 }

@@ -1,29 +1,23 @@
 package io.glyphd.store.sqlite;
 
-import io.glyphd.store.ImportRequest;
-import io.glyphd.store.ImportResult;
-import io.glyphd.store.InvalidListingException;
 import io.glyphd.store.Listing;
-import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.ImportRows;
 import io.glyphd.store.internal.JdbcValues;
 import io.glyphd.store.internal.JsonCodec;
+import io.glyphd.store.internal.Prices;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteErrorCode;
 
-/** Writes one import inside a transaction the caller opened; see {@link SqliteListingStore} for the algorithm. */
+/** Loads one import's rows inside the transaction {@code ImportWriter} opened; see {@link SqliteListingStore}. */
 final class SqliteImporter {
     static final int BATCH_SIZE = 1_000;
     /**
@@ -42,15 +36,8 @@ final class SqliteImporter {
                 condition, quantity, availability, min_order_qty, seller, region, source_url, source_type, seen_at,
                 match_type, match_score, notes, warnings, heuristics)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String FIND_IMPORT_KEY = "SELECT id FROM imports WHERE import_id = ?";
-    private static final String INSERT_IMPORT = """
-            INSERT INTO imports (import_id, imported_at, source, description, record_count) VALUES (?, ?, ?, ?, 0)""";
-    private static final String REFRESH_IMPORT = """
-            UPDATE imports SET imported_at = ?, source = ?, description = ?, record_count = 0 WHERE id = ?""";
     private static final String LAST_STORED_ROW =
             "SELECT coalesce(max(import_index), 0) FROM listings WHERE import_key = ?";
-    private static final String DELETE_IMPORT_ROWS = "DELETE FROM listings WHERE import_key = ?";
-    private static final String SET_RECORD_COUNT = "UPDATE imports SET record_count = ? WHERE id = ?";
     /** An upper bound of the rows in listings (ids are positive and distinct), read from the end of the table. */
     private static final String MAX_LISTING_ID = "SELECT coalesce(max(id), 0) FROM listings";
     /** The secondary indexes of listings, read from the schema so that indexes added by migrations are included. */
@@ -61,48 +48,21 @@ final class SqliteImporter {
     private SqliteImporter() {
     }
 
-    /** Replaces or creates the import, inserts every listing, records the count and commits. */
-    static ImportResult importListings(Connection connection, Path file, Iterator<Listing> listings,
-            ImportRequest request) throws SQLException {
-        long start = System.nanoTime();
-        Instant importedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        long importKey;
-        long replaced = 0;
-        Long existing = findImportKey(connection, request.importId());
-        if (existing != null) {
-            importKey = existing;
-            try (PreparedStatement delete = connection.prepareStatement(DELETE_IMPORT_ROWS)) {
-                delete.setLong(1, importKey);
-                replaced = delete.executeUpdate();
-            }
-            try (PreparedStatement refresh = connection.prepareStatement(REFRESH_IMPORT)) {
-                refresh.setLong(1, JdbcValues.toEpochMicros(importedAt));
-                JdbcValues.setString(refresh, 2, request.source());
-                JdbcValues.setString(refresh, 3, request.description());
-                refresh.setLong(4, importKey);
-                refresh.executeUpdate();
-            }
-        } else {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_IMPORT)) {
-                insert.setString(1, request.importId());
-                insert.setLong(2, JdbcValues.toEpochMicros(importedAt));
-                JdbcValues.setString(insert, 3, request.source());
-                JdbcValues.setString(insert, 4, request.description());
-                insert.executeUpdate();
-            }
-            importKey = findImportKey(connection, request.importId());
-        }
+    /**
+     * Loads an import's rows: raises the page cache, inserts every row in batches, switching to an index rebuild
+     * when the import dwarfs the table, and restores the cache before the caller commits.
+     */
+    static void load(Connection connection, Path file, long importKey, ImportRows rows) throws SQLException {
         long existingRows; // an upper bound: max(id), read in O(log n) where count(*) would scan
         try (PreparedStatement max = connection.prepareStatement(MAX_LISTING_ID);
                 ResultSet rs = max.executeQuery()) {
             rs.next();
             existingRows = rs.getLong(1);
         }
-        long count;
         int cacheBefore = intPragma(connection, "cache_size");
         setPragma(connection, "cache_size", -IMPORT_CACHE_KIB);
         try {
-            count = insertRows(connection, importKey, listings, request, new IndexPlan(file, existingRows));
+            insertRows(connection, importKey, rows, new IndexPlan(file, existingRows));
         } catch (SQLException | RuntimeException e) {
             try {
                 setPragma(connection, "cache_size", cacheBefore);
@@ -113,16 +73,6 @@ final class SqliteImporter {
         }
         // Before the commit, so that a failure here still rolls the import back.
         setPragma(connection, "cache_size", cacheBefore);
-        try (PreparedStatement update = connection.prepareStatement(SET_RECORD_COUNT)) {
-            update.setLong(1, count);
-            update.setLong(2, importKey);
-            update.executeUpdate();
-        }
-        connection.commit();
-        Duration duration = Duration.ofNanos(System.nanoTime() - start);
-        LOG.info("Imported {} listings as import {} into {} in {} ms ({} replaced)", count, request.importId(), file,
-                duration.toMillis(), replaced);
-        return new ImportResult(request.importId(), count, replaced, duration);
     }
 
     /**
@@ -178,57 +128,33 @@ final class SqliteImporter {
         }
     }
 
-    private static long insertRows(Connection connection, long importKey, Iterator<Listing> listings,
-            ImportRequest request, IndexPlan indexes) throws SQLException {
-        long row = 0;
+    private static void insertRows(Connection connection, long importKey, ImportRows rows, IndexPlan indexes)
+            throws SQLException {
         int pending = 0;
         try (PreparedStatement insert = connection.prepareStatement(INSERT_LISTING)) {
-            while (true) {
-                Listing listing;
-                try {
-                    // A reader that works ahead fails in hasNext(); either way the row at fault is the next one.
-                    if (!listings.hasNext()) {
-                        break;
-                    }
-                    listing = listings.next();
-                } catch (StoreException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    throw new InvalidListingException("Cannot import listings as " + request + ": row " + (row + 1)
-                            + ": " + e.getMessage(), row + 1, null, e);
-                }
-                row++;
-                if (listing == null) {
-                    throw new InvalidListingException("Cannot import listings as " + request + ": row " + row
-                            + ": listing is null", row, null, null);
-                }
-                bindListing(insert, importKey, row, listing);
+            for (Listing listing = rows.next(); listing != null; listing = rows.next()) {
+                bindListing(insert, importKey, rows.row(), listing);
                 insert.addBatch();
                 if (++pending == BATCH_SIZE) {
-                    executeBatch(connection, insert, importKey, request);
+                    executeBatch(connection, insert, importKey, rows);
                     pending = 0;
-                    indexes.afterBatch(connection, row);
+                    indexes.afterBatch(connection, rows.row());
                 }
             }
             if (pending > 0) {
-                executeBatch(connection, insert, importKey, request);
+                executeBatch(connection, insert, importKey, rows);
             }
         }
         indexes.finish(connection);
-        if (row == 0) {
-            throw new IllegalArgumentException("Cannot import 0 listings as " + request
-                    + ": an import needs at least one listing");
-        }
-        return row;
     }
 
     /**
      * Runs the pending batch. A row the schema refuses (a CHECK or a trigger; {@link Listing}'s own checks make this
-     * rare) becomes an {@link InvalidListingException} naming it: rows go in in order and SQLite undoes only the
+     * rare) becomes an {@code InvalidListingException} naming it: rows go in in order and SQLite undoes only the
      * failing statement, so the failing row is the one after the last row stored.
      */
     private static void executeBatch(Connection connection, PreparedStatement insert, long importKey,
-            ImportRequest request) throws SQLException {
+            ImportRows rows) throws SQLException {
         try {
             insert.executeBatch();
         } catch (SQLException e) {
@@ -237,8 +163,7 @@ final class SqliteImporter {
                 throw e;
             }
             long row = lastStoredRow(connection, importKey) + 1;
-            throw new InvalidListingException("Cannot import listings as " + request + ": row " + row
-                    + " is refused by the database schema: " + e.getMessage(), row, null, e);
+            throw rows.refused(row, null, "the database schema refuses it: " + e.getMessage(), e);
         }
     }
 
@@ -255,7 +180,7 @@ final class SqliteImporter {
         s.setLong(1, importKey);
         s.setLong(2, row);
         s.setString(3, l.canonicalModel());
-        s.setLong(4, SqliteDialect.toMicros(l.price()));
+        s.setLong(4, Prices.toMicros(l.price()));
         s.setDouble(5, l.score());
         JdbcValues.setInteger(s, 6, l.vramGb());
         JdbcValues.setInteger(s, 7, l.tdpWatts());
@@ -292,15 +217,6 @@ final class SqliteImporter {
     private static void setPragma(Connection connection, String pragma, int value) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA " + pragma + " = " + value);
-        }
-    }
-
-    static Long findImportKey(Connection connection, String importId) throws SQLException {
-        try (PreparedStatement find = connection.prepareStatement(FIND_IMPORT_KEY)) {
-            find.setString(1, importId);
-            try (ResultSet rs = find.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
         }
     }
 }

@@ -12,7 +12,8 @@ import io.glyphd.store.ModelStats;
 import io.glyphd.store.PricePoint;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.VerifyReport;
-import io.glyphd.store.internal.PageToken;
+import io.glyphd.store.internal.JdbcListingStore;
+import io.glyphd.store.internal.JdbcWork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,7 @@ public final class SqliteListingStore implements ListingStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
 
     private final SqliteDatabase database;
+    private final JdbcListingStore core;
 
     /**
      * Opens the store in {@code dbPath}, creating the file, its parent directories and the schema if needed.
@@ -145,6 +147,9 @@ public final class SqliteListingStore implements ListingStore {
             }
         }
         this.database = new SqliteDatabase(file, readOnly, pool);
+        this.core = new JdbcListingStore(database, SqliteDialect.INSTANCE,
+                (c, importKey, rows) -> SqliteImporter.load(c, file, importKey, rows),
+                c -> SqliteVerifier.verify(c, file));
         LOG.info("{}: opened glyphd-store (schema version {}{}) in {} ms", file, version,
                 readOnly ? ", read-only" : "", (System.nanoTime() - start) / 1_000_000);
     }
@@ -197,59 +202,37 @@ public final class SqliteListingStore implements ListingStore {
 
     @Override
     public ImportResult importListings(Iterator<Listing> listings, ImportRequest request) {
-        Objects.requireNonNull(listings, "listings");
-        Objects.requireNonNull(request, "request");
-        TrackedIterator<Listing> input = new TrackedIterator<>(listings);
-        return database.write("Cannot import listings as " + request + " into", () -> !input.touched(),
-                connection -> SqliteImporter.importListings(connection, database.file(), input, request));
+        return core.importListings(listings, request);
     }
 
     @Override
     public List<Listing> queryListings(ListingQuery query) {
-        Objects.requireNonNull(query, "query");
-        return database.read("Cannot query listings in", c -> SqliteQueries.queryListings(c, query));
+        return core.queryListings(query);
     }
 
     @Override
     public ListingPage queryPage(ListingQuery query, String pageToken) {
-        Objects.requireNonNull(query, "query");
-        if (query.offset() != 0) {
-            throw new IllegalArgumentException("offset must be 0 for queryPage, was " + query.offset()
-                    + "; the page token says where a page starts");
-        }
-        PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query);
-        return database.read("Cannot query a page of listings in", c -> SqliteQueries.queryPage(c, query, after));
+        return core.queryPage(query, pageToken);
     }
 
     @Override
     public long countListings(ListingQuery query) {
-        Objects.requireNonNull(query, "query");
-        return database.read("Cannot count listings in", c -> SqliteQueries.countListings(c, query));
+        return core.countListings(query);
     }
 
     @Override
     public List<ImportMetadata> listImports() {
-        return database.read("Cannot list imports in", SqliteQueries::listImports);
+        return core.listImports();
     }
 
     @Override
-    public Optional<ImportMetadata> findImport(String id) {
-        String importId = Objects.requireNonNull(id, "importId").strip();
-        return database.read("Cannot read import " + importId + " in", c -> SqliteQueries.findImport(c, importId));
+    public Optional<ImportMetadata> findImport(String importId) {
+        return core.findImport(importId);
     }
 
     @Override
-    public boolean deleteImport(String id) {
-        String importId = Objects.requireNonNull(id, "importId").strip();
-        boolean deleted = database.write("Cannot delete import " + importId + " from", () -> true, connection -> {
-            boolean found = SqliteQueries.deleteImport(connection, importId);
-            connection.commit();
-            return found;
-        });
-        if (deleted) {
-            LOG.info("Deleted import {} from {}", importId, database.file());
-        }
-        return deleted;
+    public boolean deleteImport(String importId) {
+        return core.deleteImport(importId);
     }
 
     /**
@@ -262,15 +245,7 @@ public final class SqliteListingStore implements ListingStore {
      */
     @Override
     public List<PricePoint> history(String sourceUrl, String canonicalModel) {
-        Objects.requireNonNull(sourceUrl, "sourceUrl");
-        Objects.requireNonNull(canonicalModel, "canonicalModel");
-        if (sourceUrl.isEmpty() || canonicalModel.isBlank()) {
-            throw new IllegalArgumentException("a listing's history needs a sourceUrl and a canonicalModel, was '"
-                    + sourceUrl + "' and '" + canonicalModel + "'");
-        }
-        String model = canonicalModel.strip(); // as Listing stores it
-        return database.read("Cannot read the history of " + sourceUrl + " (" + model + ") in",
-                c -> SqliteAnalytics.history(c, sourceUrl, model));
+        return core.history(sourceUrl, canonicalModel);
     }
 
     /**
@@ -284,14 +259,8 @@ public final class SqliteListingStore implements ListingStore {
      * @throws IllegalArgumentException if {@code limit} is negative
      */
     @Override
-    public ImportDiff diff(String fromId, String toId, int limit) {
-        String fromImportId = Objects.requireNonNull(fromId, "fromImportId").strip();
-        String toImportId = Objects.requireNonNull(toId, "toImportId").strip();
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
-        }
-        return database.read("Cannot diff import " + fromImportId + " against import " + toImportId + " in",
-                c -> SqliteAnalytics.diff(c, database.file(), fromImportId, toImportId, limit));
+    public ImportDiff diff(String fromImportId, String toImportId, int limit) {
+        return core.diff(fromImportId, toImportId, limit);
     }
 
     /**
@@ -308,21 +277,17 @@ public final class SqliteListingStore implements ListingStore {
      */
     @Override
     public List<ModelStats> modelStats(ListingQuery filter) {
-        Objects.requireNonNull(filter, "filter");
-        return database.read("Cannot compute model statistics in", c -> SqliteAnalytics.modelStats(c, filter));
+        return core.modelStats(filter);
     }
 
     @Override
     public VerifyReport verify() {
-        return database.read("Cannot verify", c -> SqliteVerifier.verify(c, database.file()));
+        return core.verify();
     }
 
     @Override
     public void close() {
-        if (!database.isClosed()) {
-            database.close();
-            LOG.debug("{}: closed", database.file());
-        }
+        core.close();
     }
 
     @Override
@@ -332,7 +297,12 @@ public final class SqliteListingStore implements ListingStore {
     }
 
     /** Runs {@code work} on a pooled connection in auto-commit mode; for tests that inspect the connection. */
-    <T> T withConnection(SqliteDatabase.Work<T> work) {
+    <T> T withConnection(JdbcWork<T> work) {
         return database.read("Cannot run a statement on", work);
+    }
+
+    /** Returns the shared core; for tests of the statements it builds. */
+    JdbcListingStore core() {
+        return core;
     }
 }

@@ -8,6 +8,7 @@ import io.glyphd.store.ImportRequest;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.RandomListings;
+import io.glyphd.store.internal.ListingQueries;
 import io.glyphd.store.internal.Sql;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link ListingQuery.Order} enum chooses SQL text.
  */
 class HostileInputTest {
+    private static final ListingQueries QUERIES = new ListingQueries(SqliteDialect.INSTANCE);
     private static final List<String> HOSTILE = List.of(
             "'; DROP TABLE listings; --", "' OR '1'='1", "\" OR \"\"=\"", "RTX%", "%", "_", "__", "%_%", "[a-z]*",
             "\\", "\\%", "a' || 'b", "x'); DELETE FROM imports; --", "1; ATTACH DATABASE '/tmp/x' AS x; --",
@@ -142,8 +144,8 @@ class HostileInputTest {
                 .limit(1 + random.random().nextInt(ListingQuery.MAX_LIMIT)).offset(random.random().nextInt(1000))
                 .build();
 
-        for (Sql sql : List.of(SqliteQueries.LISTING_SQL.select(SqliteQueries.SELECT_LISTINGS, query),
-                SqliteQueries.LISTING_SQL.count(query))) {
+        for (Sql sql : List.of(QUERIES.listingSql().select(QUERIES.selectListings(), query),
+                QUERIES.listingSql().count(query))) {
             for (String value : List.of(model, region, condition, importId)) {
                 assertThat(sql.text()).doesNotContain(value);
                 assertThat(sql.parameters()).contains(value);
@@ -157,7 +159,7 @@ class HostileInputTest {
     @ParameterizedTest
     @EnumSource(ListingQuery.Order.class)
     void theSortOrderIsFixedTextChosenByTheEnum(ListingQuery.Order order) {
-        String orderBy = SqliteQueries.LISTING_SQL.orderBy(order);
+        String orderBy = QUERIES.listingSql().orderBy(order);
 
         assertThat(orderBy).matches("[a-z_.]+ (ASC|DESC), [a-z_.]+ (ASC|DESC)");
     }

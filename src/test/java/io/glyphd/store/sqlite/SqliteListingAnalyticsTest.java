@@ -25,6 +25,10 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
         return new SqliteListingStore(dir.resolve("listings.sqlite3"));
     }
 
+    private Sql statsSql(ListingQuery filter) {
+        return ((SqliteListingStore) store).core().analytics().modelStatsSql(filter);
+    }
+
     private List<String> plan(Sql sql) {
         return ((SqliteListingStore) store).withConnection(c -> plan(c, sql));
     }
@@ -44,7 +48,7 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
 
     @Test
     void historySeeksTheIdentityIndex() {
-        assertThat(plan(new Sql(SqliteAnalytics.HISTORY, List.of("https://shop/1", "RTX_4090"))))
+        assertThat(plan(new Sql(SqliteDialect.INSTANCE.historySql(), List.of("https://shop/1", "RTX_4090"))))
                 .anySatisfy(step -> assertThat(step)
                         .contains("SEARCH l USING INDEX listings_identity (source_url=? AND canonical_model=?)"))
                 .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"));
@@ -52,7 +56,7 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
 
     @Test
     void aDiffReadsOnlyTheTwoImportsThroughTheirIndex() {
-        assertThat(plan(new Sql(SqliteAnalytics.IMPORT_DIFF, List.of("a", "b", 10))))
+        assertThat(plan(new Sql(SqliteDialect.INSTANCE.diffSql(), List.of("a", "b", 10))))
                 .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"))
                 .filteredOn(step -> step.startsWith("SEARCH l USING INDEX sqlite_autoindex_listings_1 (import_key=?)"))
                 .hasSize(2);
@@ -60,18 +64,18 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
 
     @Test
     void statsOfOneImportOrModelSeekTheirIndex() {
-        assertThat(plan(SqliteAnalytics.modelStatsSql(ListingQuery.builder().importId("a").build())))
+        assertThat(plan(statsSql(ListingQuery.builder().importId("a").build())))
                 .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"))
                 .anySatisfy(step -> assertThat(step).startsWith("SEARCH l USING INDEX sqlite_autoindex_listings_1"))
                 .anySatisfy(step -> assertThat(step)
                         .contains("USING INDEX listings_model_score (canonical_model=? AND score=?)"));
-        assertThat(plan(SqliteAnalytics.modelStatsSql(ListingQuery.builder().model("RTX_4090").build())))
+        assertThat(plan(statsSql(ListingQuery.builder().model("RTX_4090").build())))
                 .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"));
     }
 
     @Test
     void statsOfAllListingsReadOnlyCoveringIndexes() {
-        List<String> plan = plan(SqliteAnalytics.modelStatsSql(ListingQuery.all()));
+        List<String> plan = plan(statsSql(ListingQuery.all()));
 
         assertThat(plan).as(String.join("\n", plan))
                 .contains("SCAN l USING COVERING INDEX listings_model_price")
@@ -104,10 +108,10 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
     void theMedianConversionIsExactBelowTwoToThe52() {
         long below = (1L << 52) - 1;
 
-        assertThat(SqliteAnalytics.median(below + 0.5, below, below + 1))
+        assertThat(SqliteDialect.median(below + 0.5, below, below + 1))
                 .isEqualByComparingTo(new BigDecimal(below).add(new BigDecimal("0.5")).movePointLeft(6));
-        assertThat(SqliteAnalytics.median(1.5, 1, 2)).isEqualByComparingTo("0.0000015");
-        assertThat(SqliteAnalytics.median(1e17, 100_000_000_000_000_001L, 100_000_000_000_000_003L))
+        assertThat(SqliteDialect.median(1.5, 1, 2)).isEqualByComparingTo("0.0000015");
+        assertThat(SqliteDialect.median(1e17, 100_000_000_000_000_001L, 100_000_000_000_000_003L))
                 .isEqualByComparingTo("100000000000.000001");
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.JdbcWork;
+import io.glyphd.store.internal.TrackedIterator;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -72,7 +74,7 @@ class WriteRetryTest {
     }
 
     /** A unit of work that adds one import row named {@code id} and commits. */
-    private SqliteDatabase.Work<Connection> insertImport(String id) {
+    private JdbcWork<Connection> insertImport(String id) {
         return connection -> {
             runs.incrementAndGet();
             insert(connection, id);

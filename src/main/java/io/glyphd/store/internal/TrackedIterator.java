@@ -1,4 +1,4 @@
-package io.glyphd.store.sqlite;
+package io.glyphd.store.internal;
 
 import java.util.Iterator;
 
@@ -6,16 +6,17 @@ import java.util.Iterator;
  * Passes an iterator through and remembers whether it was ever asked for anything, so that a unit of work that
  * failed before touching its input can safely run again. Not thread-safe, like the iterator it wraps.
  */
-final class TrackedIterator<T> implements Iterator<T> {
+public final class TrackedIterator<T> implements Iterator<T> {
     private final Iterator<T> delegate;
     private boolean touched;
 
-    TrackedIterator(Iterator<T> delegate) {
+    /** Wraps {@code delegate}. */
+    public TrackedIterator(Iterator<T> delegate) {
         this.delegate = delegate;
     }
 
     /** Returns true once {@link #hasNext()} or {@link #next()} has been called: the input may have moved on. */
-    boolean touched() {
+    public boolean touched() {
         return touched;
     }
 

@@ -1,0 +1,89 @@
+package io.glyphd.store.internal;
+
+import io.glyphd.store.ImportRequest;
+import io.glyphd.store.ImportResult;
+import io.glyphd.store.Listing;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one import inside a write transaction, the same way on every backend:
+ * <ol>
+ *   <li>upsert the import row ({@code INSERT ... ON CONFLICT (import_id) DO UPDATE ... RETURNING id}): a new id gets
+ *       a row, a known id has its metadata refreshed and keeps its storage key. The row lock this takes makes a
+ *       second writer of the same id, on any connection or machine, wait until the first commits, then replace
+ *       its rows whole;</li>
+ *   <li>delete the import's old listings (counted as replaced);</li>
+ *   <li>hand the listings to the backend's {@link BulkLoader};</li>
+ *   <li>record the count and commit.</li>
+ * </ol>
+ * Looking the id up first and inserting when it is missing would race on PostgreSQL: two writers of a new id would
+ * both miss it and one would fail on the unique key.
+ */
+public final class ImportWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ImportWriter.class);
+
+    private static final String UPSERT_IMPORT = """
+            INSERT INTO imports (import_id, imported_at, source, description, record_count) VALUES (?, ?, ?, ?, 0)
+            ON CONFLICT (import_id) DO UPDATE SET imported_at = excluded.imported_at, source = excluded.source,
+                description = excluded.description, record_count = 0
+            RETURNING id""";
+    private static final String DELETE_IMPORT_ROWS = "DELETE FROM listings WHERE import_key = ?";
+    private static final String SET_RECORD_COUNT = "UPDATE imports SET record_count = ? WHERE id = ?";
+
+    private ImportWriter() {
+    }
+
+    /**
+     * Replaces or creates the import, loads every listing, records the count and commits.
+     *
+     * @param where the store's location, for the log
+     * @throws IllegalArgumentException if {@code listings} yields nothing
+     */
+    public static ImportResult write(Connection connection, SqlDialect dialect, String where,
+            Iterator<Listing> listings, ImportRequest request, BulkLoader loader) throws SQLException {
+        long start = System.nanoTime();
+        Instant importedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long importKey;
+        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_IMPORT)) {
+            upsert.setString(1, request.importId());
+            upsert.setObject(2, dialect.instantValue(importedAt));
+            JdbcValues.setString(upsert, 3, request.source());
+            JdbcValues.setString(upsert, 4, request.description());
+            try (ResultSet rs = upsert.executeQuery()) {
+                rs.next();
+                importKey = rs.getLong(1);
+            }
+        }
+        long replaced;
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_IMPORT_ROWS)) {
+            delete.setLong(1, importKey);
+            replaced = delete.executeUpdate();
+        }
+        ImportRows rows = new ImportRows(listings, request);
+        loader.load(connection, importKey, rows);
+        long count = rows.row();
+        if (count == 0) {
+            throw new IllegalArgumentException("Cannot import 0 listings as " + request
+                    + ": an import needs at least one listing");
+        }
+        try (PreparedStatement update = connection.prepareStatement(SET_RECORD_COUNT)) {
+            update.setLong(1, count);
+            update.setLong(2, importKey);
+            update.executeUpdate();
+        }
+        connection.commit();
+        Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("Imported {} listings as import {} into {} in {} ms ({} replaced)", count, request.importId(), where,
+                duration.toMillis(), replaced);
+        return new ImportResult(request.importId(), count, replaced, duration);
+    }
+}

@@ -1,0 +1,213 @@
+package io.glyphd.store.internal;
+
+import io.glyphd.store.ImportMetadata;
+import io.glyphd.store.Listing;
+import io.glyphd.store.ListingPage;
+import io.glyphd.store.ListingQuery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The read side every backend shares: statements, their binding and the row mappers. Immutable, thread-safe. */
+public final class ListingQueries {
+    private static final Logger LOG = LoggerFactory.getLogger(ListingQueries.class);
+    /** Column of the storage id in {@link #selectPage()}, after the listing columns. */
+    private static final int ID_COLUMN = 30;
+    /** Column of the import's storage key in {@link #selectPage()}. */
+    private static final int IMPORT_KEY_COLUMN = 31;
+
+    private static final String IMPORT_COLUMNS = "import_id, imported_at, source, record_count, description";
+    private static final String LIST_IMPORTS = "SELECT " + IMPORT_COLUMNS
+            + " FROM imports ORDER BY imported_at DESC, import_id ASC";
+    private static final String FIND_IMPORT = "SELECT " + IMPORT_COLUMNS + " FROM imports WHERE import_id = ?";
+    private static final String DELETE_IMPORT = "DELETE FROM imports WHERE import_id = ?";
+
+    private final SqlDialect dialect;
+    private final ListingSql listingSql;
+    private final String listingColumns;
+    private final String selectListings;
+    private final String selectPage;
+
+    /** Creates the queries of one backend. */
+    public ListingQueries(SqlDialect dialect) {
+        this.dialect = dialect;
+        this.listingSql = new ListingSql(dialect);
+        this.listingColumns = """
+                i.import_id, l.import_index, l.canonical_model, l.%s, l.score, l.vram_gb, l.tdp_watts,
+                l.mig_support, l.nvlink, l.generation, l.cuda_cores, l.slot_width, l.pcie_generation, l.form_factor,
+                l.title, l.condition, l.quantity, l.availability, l.min_order_qty, l.seller, l.region, l.source_url,
+                l.source_type, l.seen_at, l.match_type, l.match_score, l.notes, l.warnings, l.heuristics"""
+                .formatted(dialect.priceColumn());
+        this.selectListings = "SELECT " + listingColumns + " FROM listings l JOIN imports i ON i.id = l.import_key";
+        this.selectPage = "SELECT " + listingColumns
+                + ", l.id, l.import_key FROM listings l JOIN imports i ON i.id = l.import_key";
+    }
+
+    /** Returns the backend's dialect. */
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** Returns the query builder. */
+    public ListingSql listingSql() {
+        return listingSql;
+    }
+
+    /**
+     * Returns every listing column, in the order {@link #mapListing} reads them; {@code l} is listings, {@code i}
+     * imports.
+     */
+    public String listingColumns() {
+        return listingColumns;
+    }
+
+    /** Returns {@code SELECT} of the listing columns from listings joined to imports, with no WHERE clause. */
+    public String selectListings() {
+        return selectListings;
+    }
+
+    /** Returns {@link #selectListings()} plus the row's position: storage id (column 30), import key (column 31). */
+    public String selectPage() {
+        return selectPage;
+    }
+
+    /** Returns the listings a query selects, in its order. */
+    public List<Listing> queryListings(Connection connection, ListingQuery query) throws SQLException {
+        return listings(connection, listingSql.select(selectListings, query));
+    }
+
+    /** Runs a statement selecting {@link #listingColumns()} and maps every row. */
+    public List<Listing> listings(Connection connection, Sql sql) throws SQLException {
+        long start = System.nanoTime();
+        List<Listing> result = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
+            sql.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    result.add(mapListing(rs));
+                }
+            }
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} rows in {} us: {}", result.size(), (System.nanoTime() - start) / 1_000, sql);
+        }
+        return result;
+    }
+
+    /**
+     * Reads one page: runs the page's statements in turn until it holds one row more than the limit, which tells
+     * whether there is a next page without an extra query.
+     */
+    public ListingPage queryPage(Connection connection, ListingQuery query, PageToken after) throws SQLException {
+        long start = System.nanoTime();
+        int wanted = query.limit() + 1;
+        List<Listing> listings = new ArrayList<>(Math.min(wanted, 1_000));
+        PageToken last = null;
+        List<Sql> segments = listingSql.page(selectPage, query, after);
+        for (int i = 0; i < segments.size() && listings.size() < wanted; i++) {
+            Sql sql = segments.get(i).withLimit(wanted - listings.size());
+            try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
+                sql.bind(statement);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        Listing listing = mapListing(rs);
+                        listings.add(listing);
+                        if (listings.size() == query.limit()) {
+                            last = position(rs, listing, query);
+                        }
+                    }
+                }
+            }
+        }
+        boolean more = listings.size() > query.limit();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("page of {} rows in {} us ({} statements)", Math.min(listings.size(), query.limit()),
+                    (System.nanoTime() - start) / 1_000, segments.size());
+        }
+        return new ListingPage(more ? listings.subList(0, query.limit()) : listings,
+                more ? Optional.of(last.encode()) : Optional.empty());
+    }
+
+    /**
+     * Returns the position of a row of a {@link #selectPage()} result in the query's order. Keys are taken from the
+     * mapped listing, whose price and time are exactly what the row stores, in backend-neutral units (micro-dollars,
+     * epoch microseconds), so a token does not depend on the engine that issued it.
+     */
+    private static PageToken position(ResultSet rs, Listing listing, ListingQuery query) throws SQLException {
+        return switch (query.orderBy()) {
+            case SCORE_DESC -> PageToken.after(query, listing.score(), rs.getLong(ID_COLUMN));
+            case PRICE_ASC, PRICE_DESC -> PageToken.after(query, Prices.toMicros(listing.price()),
+                    rs.getLong(ID_COLUMN));
+            case SEEN_AT_DESC -> PageToken.after(query, JdbcValues.toEpochMicrosOrNull(listing.seenAt()),
+                    rs.getLong(ID_COLUMN));
+            case IMPORT_ORDER -> PageToken.after(query, rs.getLong(IMPORT_KEY_COLUMN), listing.importIndex());
+        };
+    }
+
+    /** Counts the listings a query's filters select. */
+    public long countListings(Connection connection, ListingQuery query) throws SQLException {
+        Sql sql = listingSql.count(query);
+        try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
+            sql.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Returns every import, most recently imported first (ties by import id). */
+    public List<ImportMetadata> listImports(Connection connection) throws SQLException {
+        List<ImportMetadata> imports = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(LIST_IMPORTS);
+                ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                imports.add(mapImport(rs));
+            }
+        }
+        return imports;
+    }
+
+    /** Returns one import's metadata, or empty. */
+    public Optional<ImportMetadata> findImport(Connection connection, String importId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(FIND_IMPORT)) {
+            statement.setString(1, importId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(mapImport(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Deletes an import; its listings go with it through the foreign key's ON DELETE CASCADE. */
+    public boolean deleteImport(Connection connection, String importId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(DELETE_IMPORT)) {
+            statement.setString(1, importId);
+            return statement.executeUpdate() > 0;
+        }
+    }
+
+    /** Maps one row of {@link #listingColumns()}. */
+    public Listing mapListing(ResultSet rs) throws SQLException {
+        return new Listing(
+                rs.getString(3), dialect.readPrice(rs, 4), rs.getDouble(5),
+                JdbcValues.getInteger(rs, 6), JdbcValues.getInteger(rs, 7), JdbcValues.getInteger(rs, 8),
+                dialect.readBoolean(rs, 9), rs.getString(10), JdbcValues.getInteger(rs, 11),
+                JdbcValues.getDouble(rs, 12), JdbcValues.getInteger(rs, 13), rs.getString(14),
+                rs.getString(15), rs.getString(16), JdbcValues.getInteger(rs, 17), rs.getString(18),
+                JdbcValues.getInteger(rs, 19), rs.getString(20), rs.getString(21), rs.getString(22),
+                rs.getString(23), dialect.readInstant(rs, 24), rs.getString(25),
+                JdbcValues.getDouble(rs, 26), rs.getString(27), rs.getString(28),
+                dialect.readHeuristics(rs, 29), rs.getString(1), rs.getInt(2));
+    }
+
+    private ImportMetadata mapImport(ResultSet rs) throws SQLException {
+        return new ImportMetadata(rs.getString(1), dialect.readInstant(rs, 2), rs.getString(3), rs.getLong(4),
+                rs.getString(5));
+    }
+}
