@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -32,13 +33,14 @@ import org.slf4j.LoggerFactory;
  *     race (without it, the second fails on a duplicate key in {@code pg_type}); the lock is released with the
  *     transaction, even if the connection is lost.
  * <li>Read the catalog again, under the lock; READ COMMITTED so that this read sees what an instance that held the
- *     lock before committed. If the schema is missing, {@code CREATE SCHEMA IF NOT EXISTS}: only then, because it
- *     needs CREATE on the database even when the schema exists. Set {@code search_path} to the schema for this
- *     transaction only ({@code set_config(..., true)}), so the scripts need no schema names and a pooled
- *     connection keeps its own {@code search_path}.
- * <li>Refuse, touching nothing, a schema whose version is newer than this build, one that holds a table named
+ *     lock before committed (a pool's REPEATABLE READ default would read the snapshot taken before the lock).
+ * <li>Refuse, touching nothing, a schema whose version is newer than this build, one that holds a relation named
  *     {@code imports} or {@code listings} but no {@code glyphd_store_schema} (it belongs to something else), and one
- *     that has {@code glyphd_store_schema} but lacks {@code imports} or {@code listings}.
+ *     that has {@code glyphd_store_schema} but lacks {@code imports} or {@code listings}. Return if the version is
+ *     this build's (another instance created it while this one waited).
+ * <li>If the schema is missing, {@code CREATE SCHEMA IF NOT EXISTS}: only then, because that statement needs CREATE
+ *     on the database even when the schema exists. Set {@code search_path} to the schema for this transaction only
+ *     ({@code set_config(..., true)}), so the scripts need no schema names and a pooled connection keeps its own.
  * <li>Run every missing script one statement at a time, insert its row into {@code glyphd_store_schema}, commit.
  *     Any failure rolls everything back (PostgreSQL's DDL is transactional): the schema stays as it was.
  * </ol>
@@ -104,7 +106,7 @@ final class PostgresSchema {
      * @param connection a connection in auto-commit mode, e.g. from the caller's pool; left in auto-commit mode
      *        with its search_path unchanged
      * @param schema the schema's name, already checked to be a lower-case identifier ({@code [a-z_][a-z0-9_]*}, at
-     *        most 63 characters)
+     *        most 63 characters, not {@code pg_*} nor {@code information_schema}); checked again here
      * @param where what names the database in messages, e.g. from {@link PostgresErrors#describe}
      * @return the version the schema had before: 0 if it was created, {@link #CURRENT_VERSION} if it was current
      * @throws SchemaVersionException if the schema is newer than this build, not glyphd-store's, lacks its tables,
@@ -115,14 +117,20 @@ final class PostgresSchema {
      *         auto-commit mode
      */
     static int createOrMigrate(Connection connection, String schema, String where) {
+        Objects.requireNonNull(schema, "schema");
         if (!SCHEMA_NAME.matcher(schema).matches()) {
             throw new IllegalArgumentException("schema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63"
                     + " characters), was " + schema);
         }
+        if (schema.startsWith("pg_") || schema.equals("information_schema")) {
+            throw new IllegalArgumentException("schema must not be one of PostgreSQL's own (pg_*,"
+                    + " information_schema), was " + schema);
+        }
         try {
             if (!connection.getAutoCommit()) {
-                throw new IllegalArgumentException("createOrMigrate needs a connection in auto-commit mode, so that"
-                        + " it commits nothing of the caller's; " + where);
+                throw new IllegalArgumentException("Cannot create the glyphd-store schema in " + where + ": the"
+                        + " connection is not in auto-commit mode, and committing the schema would commit the"
+                        + " caller's open transaction with it");
             }
             Found found = inspect(connection, schema);
             if (found.isCurrent()) {
@@ -171,6 +179,10 @@ final class PostgresSchema {
             lock.execute();
         }
         Found found = inspect(connection, schema);
+        check(found, where);
+        if (found.version() == CURRENT_VERSION) {
+            return CURRENT_VERSION;
+        }
         if (!found.schemaExists()) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
@@ -180,10 +192,6 @@ final class PostgresSchema {
             // pg_temp last: a temporary table of the caller's session named imports must not stand in for ours.
             searchPath.setString(1, quote(schema) + ", pg_temp");
             searchPath.execute();
-        }
-        check(found, where);
-        if (found.version() == CURRENT_VERSION) {
-            return CURRENT_VERSION;
         }
         for (int version = found.version() + 1; version <= CURRENT_VERSION; version++) {
             apply(connection, schema, where, found.version(), version);

@@ -280,6 +280,19 @@ class PostgresSchemaTest {
     }
 
     @Test
+    void aKeywordSchemaNameAndTheCallersTemporaryTablesDoNotConfuseIt() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TEMPORARY TABLE imports (id text)");
+
+            assertThat(PostgresSchema.createOrMigrate(connection, "order", where("order"))).isZero();
+
+            assertThat(strings(connection, "SELECT confrelid::regclass::text FROM pg_constraint WHERE conrelid ="
+                    + " '\"order\".listings'::regclass AND contype = 'f'")).containsExactly("\"order\".imports");
+            assertThat(strings(connection, "SELECT count(*) FROM pg_temp.imports")).containsExactly("0");
+        }
+    }
+
+    @Test
     void anExistingSchemaNeedsNoCreatePrivilegeOnTheDatabase() throws SQLException {
         String role = database + "_app";
         try (Connection admin = dataSource.getConnection(); Statement statement = admin.createStatement()) {
@@ -329,10 +342,14 @@ class PostgresSchemaTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("schema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63 characters),"
                             + " was App\"; DROP");
+            assertThatThrownBy(() -> PostgresSchema.createOrMigrate(connection, "pg_store", "x"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("schema must not be one of PostgreSQL's own (pg_*, information_schema), was pg_store");
             connection.setAutoCommit(false);
             assertThatThrownBy(() -> PostgresSchema.createOrMigrate(connection, "public", "x"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("createOrMigrate needs a"
-                            + " connection in auto-commit mode");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("Cannot create the glyphd-store schema"
+                            + " in x: the connection is not in auto-commit mode, and committing the schema would"
+                            + " commit the caller's open transaction with it");
         }
     }
 
