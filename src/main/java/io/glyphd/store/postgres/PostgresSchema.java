@@ -71,6 +71,14 @@ final class PostgresSchema {
                 ON c.relnamespace = n.oid AND c.relname IN ('imports', 'listings', 'glyphd_store_schema')
             WHERE n.nspname = ?
             """;
+    // The schema name in these (%s) is a checked identifier, quoted; values are bound.
+    private static final String READ_VERSION = """
+            SELECT max(version) FROM %s.glyphd_store_schema
+            """;
+    private static final String INSERT_VERSION = """
+            INSERT INTO %s.glyphd_store_schema (version, script) VALUES (?, ?)
+            """;
+    private static final String CREATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS %s";
     private static final String READ_COMMITTED = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
     private static final String LOCK = "SELECT pg_advisory_xact_lock(?, hashtext(?))";
     private static final String SET_SEARCH_PATH = "SELECT set_config('search_path', ?, true)";
@@ -185,7 +193,7 @@ final class PostgresSchema {
         }
         if (!found.schemaExists()) {
             try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
+                statement.execute(CREATE_SCHEMA.formatted(quote(schema)));
             }
         }
         try (PreparedStatement searchPath = connection.prepareStatement(SET_SEARCH_PATH)) {
@@ -244,8 +252,7 @@ final class PostgresSchema {
                 }
             }
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + quote(schema) + "."
-                + VERSION_TABLE + " (version, script) VALUES (?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_VERSION.formatted(quote(schema)))) {
             insert.setInt(1, version);
             insert.setString(2, script);
             insert.executeUpdate();
@@ -323,8 +330,7 @@ final class PostgresSchema {
         int version = 0;
         if (tables.contains(VERSION_TABLE)) {
             try (Statement statement = connection.createStatement();
-                    ResultSet rs = statement.executeQuery("SELECT max(version) FROM " + quote(schema) + "."
-                            + VERSION_TABLE)) {
+                    ResultSet rs = statement.executeQuery(READ_VERSION.formatted(quote(schema)))) {
                 rs.next();
                 version = rs.getInt(1);
             }
