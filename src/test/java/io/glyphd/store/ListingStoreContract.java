@@ -592,13 +592,42 @@ public abstract class ListingStoreContract {
         List<Listing> odd = Arrays.asList(
                 Listing.builder().canonicalModel("RTX_4090").price("1").score(0.1)
                         .title("emoji 🚀 CJK 显卡 \"quotes\" 'single' \n newline \t tab").build(),
-                Listing.builder().canonicalModel("A100").price("1").score(-0.0).notes("nul \0 inside").build(),
+                Listing.builder().canonicalModel("A100").price("1").score(-0.0)
+                        .notes("back\\slash " + (char) 1 + " " + (char) 0x7f).build(),
                 Listing.builder().canonicalModel("B").price("1").score(Double.MAX_VALUE)
                         .matchScore(Double.MIN_VALUE).seenAt(Instant.parse("0001-01-01T00:00:00Z")).build());
 
         store.insertListings(odd, "odd");
 
         assertThat(all()).extracting(ListingStoreContract::withoutProvenance).containsExactlyElementsOf(odd);
+    }
+
+    /**
+     * Returns true if the backend stores U+0000 in text; PostgreSQL's text and jsonb cannot hold it, so a store on it
+     * refuses such a listing by name instead.
+     */
+    protected boolean storesNulInText() {
+        return true;
+    }
+
+    @Test
+    void aNulCharacterRoundTripsOrTheListingIsRefusedByRowAndField() {
+        List<Listing> listings = List.of(listing("A", "1", 0.5),
+                Listing.builder().canonicalModel("A100").price("1").score(0.5).notes("nul \0 inside").build());
+
+        if (storesNulInText()) {
+            store.insertListings(listings, "nul");
+            assertThat(all()).extracting(ListingStoreContract::withoutProvenance).containsExactlyElementsOf(listings);
+        } else {
+            assertThatThrownBy(() -> store.insertListings(listings, "nul"))
+                    .isInstanceOfSatisfying(InvalidListingException.class, e -> {
+                        assertThat(e.rowIndex()).isEqualTo(2);
+                        assertThat(e.field()).isEqualTo("notes");
+                    })
+                    .hasMessageContaining("row 2").hasMessageContaining("U+0000");
+            assertThat(store.listImports()).isEmpty();
+            assertThat(all()).isEmpty();
+        }
     }
 
     @Test

@@ -176,6 +176,30 @@ final class PostgresSchema {
         }
     }
 
+    /**
+     * Checks, without locking or writing, that {@code schema} holds glyphd-store's tables at this build's version;
+     * for a read-only store, which must not create or migrate anything.
+     *
+     * @return {@link #CURRENT_VERSION}
+     * @throws SchemaVersionException if the schema is newer, foreign or lacks its tables
+     * @throws StoreException if there is no glyphd-store schema there, or it must first be migrated
+     */
+    static int requireCurrent(Connection connection, String schema, String where) {
+        Found found;
+        try {
+            found = inspect(connection, schema);
+        } catch (SQLException e) {
+            throw PostgresErrors.translate("Cannot read the glyphd-store schema of", where, e);
+        }
+        if (found.isCurrent()) {
+            return CURRENT_VERSION;
+        }
+        check(found, where);
+        throw new StoreException("Cannot open " + where + " read-only: " + (found.version() == 0
+                ? "there is no glyphd-store schema there; open it writable once to create it"
+                : "its schema version " + found.version() + " must first be migrated by opening it writable once"));
+    }
+
     private static int createOrMigrateLocked(Connection connection, String schema, String where)
             throws SQLException {
         try (Statement statement = connection.createStatement()) {

@@ -1,0 +1,167 @@
+package io.glyphd.store.postgres;
+
+import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.Database;
+import io.glyphd.store.internal.JdbcWork;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs units of work on the caller's {@link DataSource}: every unit of work is one transaction on a connection
+ * borrowed for its duration and given back as it was lent (auto-commit on, session settings untouched: the store's
+ * settings are transaction-local). Reads run in a REPEATABLE READ READ ONLY transaction, so a unit of work of several
+ * statements (a page) reads one snapshot; writes in READ COMMITTED, where a second writer of the same import waits
+ * on the first's row lock and then sees its commit. This is the one place that translates {@link SQLException}s and
+ * runs a unit of work again after a serialization failure or a deadlock. Thread-safe.
+ */
+final class PostgresDatabase implements Database {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresListingStore.class);
+    private static final String READ_TRANSACTION = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    /**
+     * Transaction-local settings: the store's schema, and no JIT (one analytics query spent minutes compiling on a bad
+     * row estimate; the store's statements are short and indexed).
+     */
+    private static final String SETTINGS = """
+            SELECT set_config('search_path', ?, true), set_config('jit', 'off', true),
+                set_config('statement_timeout', ?, true)""";
+
+    private final DataSource dataSource;
+    private final String searchPath;
+    private final String where;
+    private final boolean readOnly;
+    private final int attempts;
+    private final String statementTimeout;
+    private volatile boolean closed;
+
+    PostgresDatabase(DataSource dataSource, String schema, String where, boolean readOnly, int attempts,
+            Duration statementTimeout) {
+        this.dataSource = dataSource;
+        // pg_temp last: by default it comes first, and a temporary table named listings would stand in for ours.
+        this.searchPath = "\"" + schema + "\", pg_temp";
+        this.where = where;
+        this.readOnly = readOnly;
+        this.attempts = attempts;
+        this.statementTimeout = statementTimeout == null ? "0" : String.valueOf(statementTimeout.toMillis());
+    }
+
+    @Override
+    public String where() {
+        return where;
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public <T> T read(String action, JdbcWork<T> work) {
+        return run(action, true, () -> true, work);
+    }
+
+    @Override
+    public <T> T write(String action, BooleanSupplier repeatable, JdbcWork<T> work) {
+        ensureOpen();
+        if (readOnly) {
+            throw new StoreException(action + " " + where + ": the store was opened read-only");
+        }
+        return run(action, false, repeatable, work);
+    }
+
+    private <T> T run(String action, boolean read, BooleanSupplier repeatable, JdbcWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            ensureOpen();
+            try {
+                return once(read, work);
+            } catch (SQLException e) {
+                if (!PostgresErrors.isRetryable(e) || attempt >= attempts || !repeatable.getAsBoolean()) {
+                    throw PostgresErrors.translate(action, where, e);
+                }
+                LOG.warn("{}: {} (attempt {} of {}); running it again", where, PostgresErrors.meaning(e), attempt,
+                        attempts);
+            }
+            pause(action, attempt);
+        }
+    }
+
+    private <T> T once(boolean read, JdbcWork<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (read) {
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute(READ_TRANSACTION);
+                    }
+                }
+                try (PreparedStatement settings = connection.prepareStatement(SETTINGS)) {
+                    settings.setString(1, searchPath);
+                    settings.setString(2, statementTimeout);
+                    settings.execute();
+                }
+                T result = work.run(connection);
+                if (read) {
+                    connection.commit();
+                }
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollback(connection, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(connection);
+            }
+        }
+    }
+
+    private static void rollback(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException | RuntimeException e) {
+            // A lost connection cannot roll back; the server rolls the transaction back when the session ends.
+            failure.addSuppressed(e);
+        }
+    }
+
+    private void restoreAutoCommit(Connection connection) {
+        try {
+            if (!connection.isClosed()) {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            LOG.debug("{}: could not return a connection to auto-commit: {}", where, PostgresErrors.meaning(e));
+        }
+    }
+
+    private void pause(String action, int failedAttempt) {
+        try {
+            Thread.sleep(20L * failedAttempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(action + " " + where + ": interrupted while waiting to run it again; nothing of"
+                    + " this operation was written", e);
+        }
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Store " + where + " is closed");
+        }
+    }
+
+    /** Marks the store closed; the caller's {@link DataSource} is left open. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

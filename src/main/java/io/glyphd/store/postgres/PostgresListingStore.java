@@ -1,0 +1,302 @@
+package io.glyphd.store.postgres;
+
+import io.glyphd.store.ImportDiff;
+import io.glyphd.store.ImportMetadata;
+import io.glyphd.store.ImportRequest;
+import io.glyphd.store.ImportResult;
+import io.glyphd.store.Listing;
+import io.glyphd.store.ListingPage;
+import io.glyphd.store.ListingQuery;
+import io.glyphd.store.ListingStore;
+import io.glyphd.store.ModelStats;
+import io.glyphd.store.PricePoint;
+import io.glyphd.store.StoreException;
+import io.glyphd.store.VerifyReport;
+import io.glyphd.store.internal.JdbcListingStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ListingStore} in a PostgreSQL database shared by any number of store instances, processes and machines,
+ * on a {@link DataSource} the caller owns (HikariCP in a service, for example) and that the store never closes.
+ *
+ * <p>Schema: {@code imports}, {@code listings} and {@code glyphd_store_schema} (the applied schema versions) in one
+ * PostgreSQL schema, {@code public} unless {@link Builder#schema(String)} says otherwise, in native types: prices
+ * {@code numeric(19,6)}, instants {@code timestamptz}, heuristics {@code jsonb}, flags {@code boolean}. Opening
+ * creates the schema or migrates it under a transaction-level advisory lock, so instances starting together on an
+ * empty database create it once; a schema newer than this build, or {@code imports}/{@code listings} tables that
+ * belong to something else, are refused with a {@link io.glyphd.store.SchemaVersionException} and left untouched.
+ *
+ * <p>Import algorithm, in one READ COMMITTED transaction:
+ * <ol>
+ *   <li>upsert the import row ({@code INSERT ... ON CONFLICT (import_id) DO UPDATE ... RETURNING id}). Its row lock
+ *       makes a second instance importing the same id wait until the first commits (or rolls back), then replace
+ *       its rows: the result is one of the two imports, whole. Imports of different ids run in parallel;</li>
+ *   <li>delete the import's old listings (counted as replaced);</li>
+ *   <li>stream the listings with one binary {@code COPY listings ... FROM STDIN}, in chunks as they are read;</li>
+ *   <li>record the count and commit. On any failure, including a lost connection or a server restart, the
+ *       transaction is rolled back by the server: nothing of the import is visible, and the next call works once
+ *       the server is back.</li>
+ * </ol>
+ * Readers are never blocked by an import and never see part of one: every read is one REPEATABLE READ READ ONLY
+ * transaction, so even a read of several statements (a page) sees one snapshot.
+ *
+ * <p>Settings, all transaction-local (a pooled connection is given back as it was lent): {@code search_path} to the
+ * store's schema, {@code jit = off}, and {@link Builder#statementTimeout(Duration)} if set.
+ *
+ * <p>Errors are translated from the SQLState into {@link StoreException}s that say what happened and what it means
+ * for the caller (the message never holds a password). A unit of work that is safe to run again (any read, a delete,
+ * an import whose input has not been touched) is run again after a serialization failure or a deadlock, up to
+ * {@link Builder#attempts(int)} times in all. Case-insensitive matching folds ASCII letters only, as the SQLite
+ * backend does: the matched columns are {@code COLLATE "C"}.
+ *
+ * <p>Thread-safety: instances are thread-safe; each operation borrows its own connection.
+ */
+public final class PostgresListingStore implements ListingStore {
+    /** The PostgreSQL schema the store uses unless told otherwise. */
+    public static final String DEFAULT_SCHEMA = "public";
+    /** Attempts a unit of work makes, in all, unless told otherwise. */
+    public static final int DEFAULT_ATTEMPTS = 3;
+    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresListingStore.class);
+
+    private final PostgresDatabase database;
+    private final JdbcListingStore core;
+    private final String schema;
+
+    /**
+     * Opens the store in schema {@value #DEFAULT_SCHEMA} of {@code dataSource}'s database, creating or migrating its
+     * tables if needed; see {@link #builder(DataSource)} for the options.
+     *
+     * @throws io.glyphd.store.SchemaVersionException if the schema is newer than this build or the tables are not
+     *         glyphd-store's; nothing is changed
+     * @throws StoreException if the database cannot be reached or the schema cannot be created
+     */
+    public PostgresListingStore(DataSource dataSource) {
+        this(builder(dataSource));
+    }
+
+    private PostgresListingStore(Builder builder) {
+        long start = System.nanoTime();
+        DataSource dataSource = builder.dataSource;
+        this.schema = builder.schema;
+        String where;
+        int found;
+        try (Connection connection = dataSource.getConnection()) {
+            where = PostgresErrors.describe(connection.getMetaData().getURL(), schema);
+            found = builder.readOnly ? PostgresSchema.requireCurrent(connection, schema, where)
+                    : PostgresSchema.createOrMigrate(connection, schema, where);
+        } catch (SQLException e) {
+            throw PostgresErrors.translate("Cannot open", "PostgreSQL schema " + schema, e);
+        }
+        this.database = new PostgresDatabase(dataSource, schema, where, builder.readOnly, builder.attempts,
+                builder.statementTimeout);
+        this.core = new JdbcListingStore(database, PostgresDialect.INSTANCE, PostgresCopyLoader::load,
+                c -> PostgresVerifier.verify(c, where, schema));
+        if (found == 0) {
+            LOG.info("{}: created glyphd-store schema version {}", where, PostgresSchema.CURRENT_VERSION);
+        } else if (found < PostgresSchema.CURRENT_VERSION) {
+            LOG.info("{}: migrated glyphd-store schema from version {} to {}", where, found,
+                    PostgresSchema.CURRENT_VERSION);
+        }
+        LOG.info("{}: opened glyphd-store (schema version {}{}) in {} ms", where, PostgresSchema.CURRENT_VERSION,
+                builder.readOnly ? ", read-only" : "", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Returns a builder for a store on {@code dataSource}, which the caller keeps owning.
+     *
+     * @throws NullPointerException if {@code dataSource} is null
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** Returns the PostgreSQL schema the store's tables live in. */
+    public String schema() {
+        return schema;
+    }
+
+    /** Returns true if the store refuses writes. */
+    public boolean isReadOnly() {
+        return database.isReadOnly();
+    }
+
+    @Override
+    public ImportResult importListings(Iterator<Listing> listings, ImportRequest request) {
+        return core.importListings(listings, request);
+    }
+
+    @Override
+    public List<Listing> queryListings(ListingQuery query) {
+        return core.queryListings(query);
+    }
+
+    @Override
+    public ListingPage queryPage(ListingQuery query, String pageToken) {
+        return core.queryPage(query, pageToken);
+    }
+
+    @Override
+    public long countListings(ListingQuery query) {
+        return core.countListings(query);
+    }
+
+    @Override
+    public List<ImportMetadata> listImports() {
+        return core.listImports();
+    }
+
+    @Override
+    public Optional<ImportMetadata> findImport(String importId) {
+        return core.findImport(importId);
+    }
+
+    @Override
+    public boolean deleteImport(String importId) {
+        return core.deleteImport(importId);
+    }
+
+    @Override
+    public List<PricePoint> history(String sourceUrl, String canonicalModel) {
+        return core.history(sourceUrl, canonicalModel);
+    }
+
+    @Override
+    public ImportDiff diff(String fromImportId, String toImportId, int limit) {
+        return core.diff(fromImportId, toImportId, limit);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The median is exact: both middle prices come from one sort per model and their mean is taken in
+     * {@code numeric}.
+     */
+    @Override
+    public List<ModelStats> modelStats(ListingQuery filter) {
+        return core.modelStats(filter);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks that every import holds exactly the rows it recorded, numbered 1..n, that no listing lacks its
+     * import, and that every index of the store's tables is valid. Damage to pages is the server's to detect (data
+     * checksums, {@code amcheck}).
+     */
+    @Override
+    public VerifyReport verify() {
+        return core.verify();
+    }
+
+    /** Marks the store closed; the caller's {@link DataSource} stays open. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresListingStore[" + database.where() + (isReadOnly() ? ", read-only" : "")
+                + (database.isClosed() ? ", closed" : "") + "]";
+    }
+
+    /** Returns the shared core; for tests of the statements it builds. */
+    JdbcListingStore core() {
+        return core;
+    }
+
+    /**
+     * Options of a {@link PostgresListingStore}, checked as they are set: a bad value is an
+     * {@link IllegalArgumentException} naming the option and its limit. Not thread-safe; {@link #build()} copies it.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private String schema = DEFAULT_SCHEMA;
+        private boolean readOnly;
+        private int attempts = DEFAULT_ATTEMPTS;
+        private Duration statementTimeout;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /**
+         * Sets the PostgreSQL schema the tables live in (default {@value #DEFAULT_SCHEMA}); it is created if missing.
+         * Several stores can share a database in different schemas.
+         *
+         * @param name a lower-case unquoted identifier: a letter or underscore, then letters, digits or underscores,
+         *        at most 63 characters
+         * @throws IllegalArgumentException if the name is not such an identifier
+         */
+        public Builder schema(String name) {
+            Objects.requireNonNull(name, "schema");
+            if (!SCHEMA_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("schema must be a lower-case identifier of at most 63 characters"
+                        + " ([a-z_][a-z0-9_]*), was '" + name + "'");
+            }
+            this.schema = name;
+            return this;
+        }
+
+        /**
+         * Opens the store for reading only (default false): nothing is created or migrated, every write throws
+         * {@link StoreException}; for a hot standby, or a service that only reads. The schema must be current.
+         */
+        public Builder readOnly(boolean value) {
+            this.readOnly = value;
+            return this;
+        }
+
+        /**
+         * Sets how many attempts, in all, a unit of work that is safe to run again makes when PostgreSQL reports a
+         * serialization failure or a deadlock (default {@value #DEFAULT_ATTEMPTS}).
+         *
+         * @throws IllegalArgumentException if {@code value} is not between 1 and 10
+         */
+        public Builder attempts(int value) {
+            if (value < 1 || value > 10) {
+                throw new IllegalArgumentException("attempts must be between 1 and 10, was " + value);
+            }
+            this.attempts = value;
+            return this;
+        }
+
+        /**
+         * Sets the longest a single statement may run before the server cancels it (default: no limit), e.g. so a
+         * request-serving query fails fast instead of waiting on a lock. An import's COPY is one statement: size the
+         * limit for the largest import.
+         *
+         * @throws IllegalArgumentException if {@code value} is not between 1 ms and 24 hours
+         */
+        public Builder statementTimeout(Duration value) {
+            Objects.requireNonNull(value, "statementTimeout");
+            if (value.toMillis() < 1 || value.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("statementTimeout must be between 1 ms and 24 hours, was " + value);
+            }
+            this.statementTimeout = value;
+            return this;
+        }
+
+        /**
+         * Opens the store.
+         *
+         * @throws io.glyphd.store.SchemaVersionException if the schema is newer than this build, or the tables are
+         *         not glyphd-store's; nothing is changed
+         * @throws StoreException if the database cannot be reached, or (read-only) has no current schema
+         */
+        public PostgresListingStore build() {
+            return new PostgresListingStore(this);
+        }
+    }
+}

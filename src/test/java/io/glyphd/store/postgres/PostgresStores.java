@@ -1,0 +1,32 @@
+package io.glyphd.store.postgres;
+
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/** Fresh PostgreSQL stores for tests: one shared database, a new schema per store. */
+final class PostgresStores {
+    private static final AtomicLong SCHEMAS = new AtomicLong();
+    private static DataSource contractDatabase;
+
+    private PostgresStores() {
+    }
+
+    /** Returns a data source on a database shared by the tests that each use a schema of their own. */
+    static synchronized DataSource sharedDatabase() {
+        if (contractDatabase == null) {
+            PostgresServer server = PostgresServer.shared();
+            contractDatabase = server.dataSource(server.createDatabase());
+        }
+        return contractDatabase;
+    }
+
+    /** Returns a schema name no other test in this JVM uses. */
+    static String freshSchema() {
+        return "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+    }
+
+    /** Opens a store in a fresh schema of the shared database. */
+    static PostgresListingStore fresh() {
+        return PostgresListingStore.builder(sharedDatabase()).schema(freshSchema()).build();
+    }
+}
