@@ -20,11 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ListingStore} contract on plain JDBC, once for every backend: argument checks, the units of work and
- * their error messages. A backend supplies where work runs ({@link Database}), its {@link SqlDialect}, how an
- * import's rows are loaded ({@link BulkLoader}) and how the storage is checked; the public backend classes delegate
- * to this one. Thread-safe if the {@link Database} is.
+ * their error messages. A backend supplies its {@link Backend}: where work runs ({@link Database}), its
+ * {@link SqlDialect}, how an import's rows are loaded ({@link BulkLoader}) and how the storage is checked; the public
+ * backend classes extend this one. Not API: its members other than {@link ListingStore}'s may change in any release.
+ * Thread-safe if the {@link Database} is.
  */
-public final class JdbcListingStore implements ListingStore {
+public abstract class JdbcListingStore implements ListingStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcListingStore.class);
 
     private final Database database;
@@ -35,32 +36,38 @@ public final class JdbcListingStore implements ListingStore {
     private final JdbcWork<VerifyReport> verifier;
 
     /**
-     * Creates the store over a backend's parts.
+     * A backend's parts.
      *
+     * @param database where units of work run
+     * @param dialect the backend's SQL and conversions
+     * @param loader writes an import's rows in bulk
      * @param verifier checks the whole storage on a read connection
      */
-    public JdbcListingStore(Database database, SqlDialect dialect, BulkLoader loader,
-            JdbcWork<VerifyReport> verifier) {
-        this.database = database;
-        this.dialect = dialect;
+    public record Backend(Database database, SqlDialect dialect, BulkLoader loader, JdbcWork<VerifyReport> verifier) {
+    }
+
+    /** Creates the store over a backend's parts. */
+    protected JdbcListingStore(Backend backend) {
+        this.database = backend.database();
+        this.dialect = backend.dialect();
         this.queries = new ListingQueries(dialect);
         this.analytics = new ListingAnalytics(queries);
-        this.loader = loader;
-        this.verifier = verifier;
+        this.loader = backend.loader();
+        this.verifier = backend.verifier();
     }
 
     /** Returns where units of work run. */
-    public Database database() {
+    protected final Database database() {
         return database;
     }
 
     /** Returns the statements and mappers; for backends' own tests of query plans. */
-    public ListingQueries queries() {
+    protected final ListingQueries queries() {
         return queries;
     }
 
     /** Returns the analytics statements; for backends' own tests of query plans. */
-    public ListingAnalytics analytics() {
+    protected final ListingAnalytics analytics() {
         return analytics;
     }
 

@@ -1,25 +1,18 @@
 package io.glyphd.store.postgres;
 
-import io.glyphd.store.ImportDiff;
-import io.glyphd.store.ImportMetadata;
-import io.glyphd.store.ImportRequest;
-import io.glyphd.store.ImportResult;
-import io.glyphd.store.Listing;
-import io.glyphd.store.ListingPage;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
-import io.glyphd.store.PricePoint;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.VerifyReport;
 import io.glyphd.store.internal.JdbcListingStore;
+import io.glyphd.store.internal.ListingAnalytics;
+import io.glyphd.store.internal.ListingQueries;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -61,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: instances are thread-safe; each operation borrows its own connection.
  */
-public final class PostgresListingStore implements ListingStore {
+public final class PostgresListingStore extends JdbcListingStore {
     /** The PostgreSQL schema the store uses unless told otherwise. */
     public static final String DEFAULT_SCHEMA = "public";
     /** Attempts a unit of work makes, in all, unless told otherwise. */
@@ -70,7 +63,6 @@ public final class PostgresListingStore implements ListingStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresListingStore.class);
 
     private final PostgresDatabase database;
-    private final JdbcListingStore core;
     private final String schema;
 
     /**
@@ -86,9 +78,15 @@ public final class PostgresListingStore implements ListingStore {
     }
 
     private PostgresListingStore(Builder builder) {
+        super(open(builder));
+        this.database = (PostgresDatabase) database();
+        this.schema = builder.schema;
+    }
+
+    private static Backend open(Builder builder) {
         long start = System.nanoTime();
         DataSource dataSource = builder.dataSource;
-        this.schema = builder.schema;
+        String schema = builder.schema;
         String where;
         int found;
         try (Connection connection = dataSource.getConnection()) {
@@ -98,10 +96,6 @@ public final class PostgresListingStore implements ListingStore {
         } catch (SQLException e) {
             throw PostgresErrors.translate("Cannot open", "PostgreSQL schema " + schema, e);
         }
-        this.database = new PostgresDatabase(dataSource, schema, where, builder.readOnly, builder.attempts,
-                builder.statementTimeout);
-        this.core = new JdbcListingStore(database, PostgresDialect.INSTANCE, PostgresCopyLoader::load,
-                c -> PostgresVerifier.verify(c, where, schema));
         if (found == 0) {
             LOG.info("{}: created glyphd-store schema version {}", where, PostgresSchema.CURRENT_VERSION);
         } else if (found < PostgresSchema.CURRENT_VERSION) {
@@ -110,6 +104,10 @@ public final class PostgresListingStore implements ListingStore {
         }
         LOG.info("{}: opened glyphd-store (schema version {}{}) in {} ms", where, PostgresSchema.CURRENT_VERSION,
                 builder.readOnly ? ", read-only" : "", (System.nanoTime() - start) / 1_000_000);
+        PostgresDatabase database = new PostgresDatabase(dataSource, schema, where, builder.readOnly,
+                builder.attempts, builder.statementTimeout);
+        return new Backend(database, PostgresDialect.INSTANCE, PostgresCopyLoader::load,
+                c -> PostgresVerifier.verify(c, where, schema));
     }
 
     /**
@@ -131,51 +129,6 @@ public final class PostgresListingStore implements ListingStore {
         return database.isReadOnly();
     }
 
-    @Override
-    public ImportResult importListings(Iterator<Listing> listings, ImportRequest request) {
-        return core.importListings(listings, request);
-    }
-
-    @Override
-    public List<Listing> queryListings(ListingQuery query) {
-        return core.queryListings(query);
-    }
-
-    @Override
-    public ListingPage queryPage(ListingQuery query, String pageToken) {
-        return core.queryPage(query, pageToken);
-    }
-
-    @Override
-    public long countListings(ListingQuery query) {
-        return core.countListings(query);
-    }
-
-    @Override
-    public List<ImportMetadata> listImports() {
-        return core.listImports();
-    }
-
-    @Override
-    public Optional<ImportMetadata> findImport(String importId) {
-        return core.findImport(importId);
-    }
-
-    @Override
-    public boolean deleteImport(String importId) {
-        return core.deleteImport(importId);
-    }
-
-    @Override
-    public List<PricePoint> history(String sourceUrl, String canonicalModel) {
-        return core.history(sourceUrl, canonicalModel);
-    }
-
-    @Override
-    public ImportDiff diff(String fromImportId, String toImportId, int limit) {
-        return core.diff(fromImportId, toImportId, limit);
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -184,7 +137,7 @@ public final class PostgresListingStore implements ListingStore {
      */
     @Override
     public List<ModelStats> modelStats(ListingQuery filter) {
-        return core.modelStats(filter);
+        return super.modelStats(filter);
     }
 
     /**
@@ -196,13 +149,13 @@ public final class PostgresListingStore implements ListingStore {
      */
     @Override
     public VerifyReport verify() {
-        return core.verify();
+        return super.verify();
     }
 
     /** Marks the store closed; the caller's {@link DataSource} stays open. */
     @Override
     public void close() {
-        core.close();
+        super.close();
     }
 
     @Override
@@ -211,9 +164,14 @@ public final class PostgresListingStore implements ListingStore {
                 + (database.isClosed() ? ", closed" : "") + "]";
     }
 
-    /** Returns the shared core; for tests of the statements it builds. */
-    JdbcListingStore core() {
-        return core;
+    /** Returns the statements the store runs; for tests of their plans. */
+    ListingQueries statements() {
+        return queries();
+    }
+
+    /** Returns the analytics statements the store runs; for tests of their plans. */
+    ListingAnalytics analyticsStatements() {
+        return analytics();
     }
 
     /**

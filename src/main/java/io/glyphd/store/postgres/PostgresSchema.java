@@ -2,6 +2,7 @@ package io.glyphd.store.postgres;
 
 import io.glyphd.store.SchemaVersionException;
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.Migrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +54,9 @@ final class PostgresSchema {
      * not wait for each other, and a hash collision only makes two of them take turns.
      */
     static final int LOCK_CLASS_ID = 0x474C5950;
-    // Declared before MIGRATIONS: static fields initialise in textual order and the check below needs it.
-    private static final Pattern MIGRATION_NAME = Pattern.compile("V([1-9][0-9]*)__[a-z0-9_]+\\.sql");
     /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
     static final List<String> MIGRATIONS = List.of("schema.sql");
-    static final int CURRENT_VERSION = checkMigrationNames(MIGRATIONS);
+    static final int CURRENT_VERSION = Migrations.checkNames(MIGRATIONS);
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSchema.class);
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -84,27 +82,6 @@ final class PostgresSchema {
     private static final String SET_SEARCH_PATH = "SELECT set_config('search_path', ?, true)";
 
     private PostgresSchema() {
-    }
-
-    /**
-     * Returns the version {@code scripts} bring a schema to, after checking that they are {@code schema.sql}
-     * followed by {@code V2__<name>.sql}, {@code V3__<name>.sql}, ... in order, with no gaps.
-     *
-     * @throws IllegalStateException naming the first misnamed or misplaced script (a packaging error)
-     */
-    static int checkMigrationNames(List<String> scripts) {
-        if (scripts.isEmpty() || !scripts.get(0).equals("schema.sql")) {
-            throw new IllegalStateException("the first migration must be schema.sql, was "
-                    + (scripts.isEmpty() ? "nothing" : scripts.get(0)));
-        }
-        for (int i = 1; i < scripts.size(); i++) {
-            Matcher name = MIGRATION_NAME.matcher(scripts.get(i));
-            if (!name.matches() || !name.group(1).equals(String.valueOf(i + 1))) {
-                throw new IllegalStateException("migration " + (i + 1) + " must be named V" + (i + 1)
-                        + "__<lower_case_name>.sql, was " + scripts.get(i));
-            }
-        }
-        return scripts.size();
     }
 
     /**

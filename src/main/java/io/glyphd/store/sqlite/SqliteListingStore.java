@@ -1,28 +1,22 @@
 package io.glyphd.store.sqlite;
 
 import io.glyphd.store.ImportDiff;
-import io.glyphd.store.ImportMetadata;
-import io.glyphd.store.ImportRequest;
-import io.glyphd.store.ImportResult;
-import io.glyphd.store.Listing;
-import io.glyphd.store.ListingPage;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
 import io.glyphd.store.PricePoint;
 import io.glyphd.store.StoreException;
-import io.glyphd.store.VerifyReport;
 import io.glyphd.store.internal.JdbcListingStore;
+import io.glyphd.store.internal.ListingAnalytics;
+import io.glyphd.store.internal.ListingQueries;
 import io.glyphd.store.internal.JdbcWork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -75,14 +69,13 @@ import org.sqlite.SQLiteDataSource;
  * presence); an operation that meets a damaged page fails with a {@link StoreException} saying the file is
  * damaged, and {@link #verify()} checks every page.
  */
-public final class SqliteListingStore implements ListingStore {
+public final class SqliteListingStore extends JdbcListingStore {
     /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
     public static final int BUSY_TIMEOUT_MS = 10_000;
     private static final int MAX_IDLE_CONNECTIONS = 8;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
 
     private final SqliteDatabase database;
-    private final JdbcListingStore core;
 
     /**
      * Opens the store in {@code dbPath}, creating the file, its parent directories and the schema if needed.
@@ -106,6 +99,11 @@ public final class SqliteListingStore implements ListingStore {
     }
 
     private SqliteListingStore(Path dbPath, boolean readOnly) {
+        super(open(dbPath, readOnly));
+        this.database = (SqliteDatabase) database();
+    }
+
+    private static Backend open(Path dbPath, boolean readOnly) {
         Path file = Objects.requireNonNull(dbPath, "dbPath").toAbsolutePath().normalize();
         long start = System.nanoTime();
         SqliteSchema.State state = SqliteSchema.inspect(file);
@@ -146,12 +144,11 @@ public final class SqliteListingStore implements ListingStore {
                 pool.release(connection, broken);
             }
         }
-        this.database = new SqliteDatabase(file, readOnly, pool);
-        this.core = new JdbcListingStore(database, SqliteDialect.INSTANCE,
-                (c, importKey, rows) -> SqliteImporter.load(c, file, importKey, rows),
-                c -> SqliteVerifier.verify(c, file));
         LOG.info("{}: opened glyphd-store (schema version {}{}) in {} ms", file, version,
                 readOnly ? ", read-only" : "", (System.nanoTime() - start) / 1_000_000);
+        return new Backend(new SqliteDatabase(file, readOnly, pool), SqliteDialect.INSTANCE,
+                (c, importKey, rows) -> SqliteImporter.load(c, file, importKey, rows),
+                c -> SqliteVerifier.verify(c, file));
     }
 
     /**
@@ -200,41 +197,6 @@ public final class SqliteListingStore implements ListingStore {
         return database.isReadOnly();
     }
 
-    @Override
-    public ImportResult importListings(Iterator<Listing> listings, ImportRequest request) {
-        return core.importListings(listings, request);
-    }
-
-    @Override
-    public List<Listing> queryListings(ListingQuery query) {
-        return core.queryListings(query);
-    }
-
-    @Override
-    public ListingPage queryPage(ListingQuery query, String pageToken) {
-        return core.queryPage(query, pageToken);
-    }
-
-    @Override
-    public long countListings(ListingQuery query) {
-        return core.countListings(query);
-    }
-
-    @Override
-    public List<ImportMetadata> listImports() {
-        return core.listImports();
-    }
-
-    @Override
-    public Optional<ImportMetadata> findImport(String importId) {
-        return core.findImport(importId);
-    }
-
-    @Override
-    public boolean deleteImport(String importId) {
-        return core.deleteImport(importId);
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -245,7 +207,7 @@ public final class SqliteListingStore implements ListingStore {
      */
     @Override
     public List<PricePoint> history(String sourceUrl, String canonicalModel) {
-        return core.history(sourceUrl, canonicalModel);
+        return super.history(sourceUrl, canonicalModel);
     }
 
     /**
@@ -260,7 +222,7 @@ public final class SqliteListingStore implements ListingStore {
      */
     @Override
     public ImportDiff diff(String fromImportId, String toImportId, int limit) {
-        return core.diff(fromImportId, toImportId, limit);
+        return super.diff(fromImportId, toImportId, limit);
     }
 
     /**
@@ -277,17 +239,7 @@ public final class SqliteListingStore implements ListingStore {
      */
     @Override
     public List<ModelStats> modelStats(ListingQuery filter) {
-        return core.modelStats(filter);
-    }
-
-    @Override
-    public VerifyReport verify() {
-        return core.verify();
-    }
-
-    @Override
-    public void close() {
-        core.close();
+        return super.modelStats(filter);
     }
 
     @Override
@@ -301,8 +253,13 @@ public final class SqliteListingStore implements ListingStore {
         return database.read("Cannot run a statement on", work);
     }
 
-    /** Returns the shared core; for tests of the statements it builds. */
-    JdbcListingStore core() {
-        return core;
+    /** Returns the statements the store runs; for tests of their plans. */
+    ListingQueries statements() {
+        return queries();
+    }
+
+    /** Returns the analytics statements the store runs; for tests of their plans. */
+    ListingAnalytics analyticsStatements() {
+        return analytics();
     }
 }

@@ -2,6 +2,7 @@ package io.glyphd.store.sqlite;
 
 import io.glyphd.store.SchemaVersionException;
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.Migrations;
 import io.glyphd.store.internal.SqlScript;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +16,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -38,38 +37,15 @@ import org.sqlite.SQLiteErrorCode;
 final class SqliteSchema {
     /** "GLYP" in ASCII: marks a SQLite file as a glyphd-store database. */
     static final int APPLICATION_ID = 0x474C5950;
-    // Declared before MIGRATIONS: static fields initialise in textual order and the check below needs it.
-    private static final Pattern MIGRATION_NAME = Pattern.compile("V([1-9][0-9]*)__[a-z0-9_]+\\.sql");
     /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
     static final List<String> MIGRATIONS = List.of("schema.sql", "V2__listing_identity.sql");
-    static final int CURRENT_VERSION = checkMigrationNames(MIGRATIONS);
+    static final int CURRENT_VERSION = Migrations.checkNames(MIGRATIONS);
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSchema.class);
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_SIZE = 100;
 
     private SqliteSchema() {
-    }
-
-    /**
-     * Returns the version {@code scripts} bring a file to, after checking that they are {@code schema.sql}
-     * followed by {@code V2__<name>.sql}, {@code V3__<name>.sql}, ... in order, with no gaps.
-     *
-     * @throws IllegalStateException naming the first misnamed or misplaced script (a packaging error)
-     */
-    static int checkMigrationNames(List<String> scripts) {
-        if (scripts.isEmpty() || !scripts.get(0).equals("schema.sql")) {
-            throw new IllegalStateException("the first migration must be schema.sql, was "
-                    + (scripts.isEmpty() ? "nothing" : scripts.get(0)));
-        }
-        for (int i = 1; i < scripts.size(); i++) {
-            Matcher name = MIGRATION_NAME.matcher(scripts.get(i));
-            if (!name.matches() || !name.group(1).equals(String.valueOf(i + 1))) {
-                throw new IllegalStateException("migration " + (i + 1) + " must be named V" + (i + 1)
-                        + "__<lower_case_name>.sql, was " + scripts.get(i));
-            }
-        }
-        return scripts.size();
     }
 
     /** What {@link #inspect} found at a path. */

@@ -26,7 +26,7 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
     }
 
     private Sql statsSql(ListingQuery filter) {
-        return ((SqliteListingStore) store).core().analytics().modelStatsSql(filter);
+        return ((SqliteListingStore) store).analyticsStatements().modelStatsSql(filter);
     }
 
     private List<String> plan(Sql sql) {

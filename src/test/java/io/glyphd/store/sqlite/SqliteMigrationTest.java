@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.glyphd.store.ImportMetadata;
+import io.glyphd.store.internal.Migrations;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
@@ -227,7 +228,7 @@ class SqliteMigrationTest {
 
     @Test
     void migrationScriptsAreNumberedWithoutGapsAndLoad() {
-        assertThat(SqliteSchema.checkMigrationNames(SqliteSchema.MIGRATIONS))
+        assertThat(Migrations.checkNames(SqliteSchema.MIGRATIONS))
                 .isEqualTo(SqliteSchema.MIGRATIONS.size()).isEqualTo(SqliteSchema.CURRENT_VERSION);
         for (String script : SqliteSchema.MIGRATIONS) {
             assertThat(SqlScript.load(SqliteSchema.class, script)).as(script).isNotEmpty();
@@ -236,16 +237,16 @@ class SqliteMigrationTest {
 
     @Test
     void misnumberedMigrationListsAreRejected() {
-        assertThatThrownBy(() -> SqliteSchema.checkMigrationNames(List.of("V2__a.sql")))
+        assertThatThrownBy(() -> Migrations.checkNames(List.of("V2__a.sql")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("schema.sql");
-        assertThatThrownBy(() -> SqliteSchema.checkMigrationNames(List.of("schema.sql", "V3__skipped.sql")))
+        assertThatThrownBy(() -> Migrations.checkNames(List.of("schema.sql", "V3__skipped.sql")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("migration 2 must be named V2__")
                 .hasMessageContaining("V3__skipped.sql");
-        assertThatThrownBy(() -> SqliteSchema.checkMigrationNames(List.of("schema.sql", "V2__a.sql", "V2__b.sql")))
+        assertThatThrownBy(() -> Migrations.checkNames(List.of("schema.sql", "V2__a.sql", "V2__b.sql")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("V2__b.sql");
-        assertThatThrownBy(() -> SqliteSchema.checkMigrationNames(List.of("schema.sql", "V2__Add Region.sql")))
+        assertThatThrownBy(() -> Migrations.checkNames(List.of("schema.sql", "V2__Add Region.sql")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("V2__Add Region.sql");
-        assertThatThrownBy(() -> SqliteSchema.checkMigrationNames(List.of()))
+        assertThatThrownBy(() -> Migrations.checkNames(List.of()))
                 .isInstanceOf(IllegalStateException.class);
     }
 }

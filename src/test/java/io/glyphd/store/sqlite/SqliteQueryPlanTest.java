@@ -32,7 +32,7 @@ class SqliteQueryPlanTest {
     SqliteListingStore store;
 
     private ListingQueries queries() {
-        return store.core().queries();
+        return store.statements();
     }
 
     @BeforeEach

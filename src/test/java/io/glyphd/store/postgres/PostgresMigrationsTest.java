@@ -1,0 +1,15 @@
+package io.glyphd.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PostgresMigrationsTest {
+
+    @Test
+    void theBundledMigrationsAreWellNamedAndPresent() {
+        assertThat(PostgresSchema.CURRENT_VERSION).isEqualTo(PostgresSchema.MIGRATIONS.size()).isEqualTo(1);
+        assertThat(PostgresSchema.MIGRATIONS).allSatisfy(script ->
+                assertThat(PostgresScript.load(PostgresSchema.class, script)).isNotEmpty());
+    }
+}
