@@ -128,6 +128,7 @@ class PostgresErrorsServerTest {
     void aMissingDatabaseIsNamed() {
         PGSimpleDataSource missing = new PGSimpleDataSource();
         missing.setURL(server.jdbcUrl(database + "_missing"));
+        missing.setPassword(server.password());
 
         SQLException e = catchThrowableOfType(SQLException.class, () -> missing.getConnection().close());
 

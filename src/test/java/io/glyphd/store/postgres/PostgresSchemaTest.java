@@ -296,7 +296,7 @@ class PostgresSchemaTest {
     void anExistingSchemaNeedsNoCreatePrivilegeOnTheDatabase() throws SQLException {
         String role = database + "_app";
         try (Connection admin = dataSource.getConnection(); Statement statement = admin.createStatement()) {
-            statement.execute("CREATE ROLE " + role + " LOGIN");
+            statement.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'app-secret'");
             statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
             statement.execute("GRANT CONNECT ON DATABASE " + database + " TO " + role);
             statement.execute("CREATE SCHEMA app AUTHORIZATION " + role);
@@ -304,6 +304,7 @@ class PostgresSchemaTest {
                 PGSimpleDataSource asRole = new PGSimpleDataSource();
                 asRole.setURL(server.jdbcUrl(database));
                 asRole.setUser(role);
+                asRole.setPassword("app-secret");
                 try (Connection connection = asRole.getConnection()) {
                     assertThat(PostgresSchema.createOrMigrate(connection, "app", where("app"))).isZero();
 
