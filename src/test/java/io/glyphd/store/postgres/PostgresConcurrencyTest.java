@@ -123,24 +123,6 @@ class PostgresConcurrencyTest {
     }
 
     @Test
-    void aPageWalkDuringReimportsSeesEachPageInOneSnapshot() throws Exception {
-        first.insertListings(TestListings.sample(2_000), "walked");
-        CompletableFuture<Void> reimports = CompletableFuture.runAsync(() -> {
-            for (int i = 0; i < 5; i++) {
-                second.insertListings(TestListings.sample(2_000), "walked");
-            }
-        }, threads);
-        ListingQuery page = ListingQuery.builder().orderBy(ListingQuery.Order.IMPORT_ORDER).limit(500).build();
-        while (!reimports.isDone()) {
-            io.glyphd.store.ListingPage p = first.queryPage(page);
-            // One snapshot per page: its rows are numbered 1..500 of one version, never a mix of two.
-            assertThat(p.listings()).extracting(Listing::importIndex)
-                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 500).boxed().toList());
-        }
-        reimports.get(60, TimeUnit.SECONDS);
-    }
-
-    @Test
     void instancesOpeningAnEmptySchemaAtOnceCreateItOnce() throws Exception {
         String empty = PostgresStores.freshSchema();
         int instances = 6;

@@ -1,0 +1,85 @@
+package io.glyphd.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.glyphd.store.ListingQuery;
+import io.glyphd.store.TestListings;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** How {@link PostgresDatabase} runs units of work on a caller's pool. */
+class PostgresDatabaseTest {
+
+    private static long count(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM listings")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aReadOfSeveralStatementsSeesOneSnapshotWhileAnImportCommitsInBetween() throws Exception {
+        String schema = PostgresStores.freshSchema();
+        try (PostgresListingStore store = PostgresListingStore.builder(PostgresStores.sharedDatabase()).schema(schema)
+                .build(); PostgresListingStore writer = PostgresListingStore.builder(PostgresStores.sharedDatabase())
+                        .schema(schema).build()) {
+            store.insertListings(TestListings.sample(10), "first");
+
+            PostgresDatabase database = new PostgresDatabase(PostgresStores.sharedDatabase(), schema, "test", false, 1,
+                    null);
+            long[] counts = database.read("Cannot test", connection -> {
+                long before = count(connection);
+                // Another instance commits a whole import between this read's two statements.
+                CompletableFuture.runAsync(() -> writer.insertListings(TestListings.sample(7), "second"))
+                        .orTimeout(30, TimeUnit.SECONDS).join();
+                return new long[] {before, count(connection)};
+            });
+
+            assertThat(counts).containsExactly(10, 10);
+            assertThat(store.countListings(ListingQuery.all())).isEqualTo(17);
+        }
+    }
+
+    @Test
+    void pooledConnectionsGoBackWithTheirSessionAsTheyCame() throws SQLException {
+        PostgresServer server = PostgresServer.shared();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
+        config.setUsername(server.user());
+        config.setPassword(server.password());
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            String searchPath;
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SHOW search_path")) {
+                rs.next();
+                searchPath = rs.getString(1);
+            }
+            try (PostgresListingStore store = PostgresListingStore.builder(pool).schema("elsewhere").build()) {
+                store.insertListings(TestListings.sample(3), "a");
+                assertThat(store.queryListings(ListingQuery.all())).hasSize(3);
+                assertThat(store.modelStats(ListingQuery.all())).isNotEmpty();
+            }
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT current_setting('search_path'),"
+                            + " current_setting('jit'), current_setting('transaction_isolation'),"
+                            + " current_setting('transaction_read_only'), current_setting('statement_timeout')")) {
+                rs.next();
+                assertThat(connection.getAutoCommit()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(searchPath);
+                assertThat(rs.getString(3)).isEqualTo("read committed");
+                assertThat(rs.getString(4)).isEqualTo("off");
+                assertThat(rs.getString(5)).isEqualTo("0");
+            }
+            assertThat(pool.isClosed()).isFalse();
+        }
+    }
+}
