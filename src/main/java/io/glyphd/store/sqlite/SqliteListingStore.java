@@ -38,8 +38,9 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Import algorithm, in one IMMEDIATE transaction:
  * <ol>
- *   <li>look up the import id; if it exists, delete its listings (counted as replaced) and refresh its
- *       metadata, otherwise insert the import row;</li>
+ *   <li>upsert the import row ({@code INSERT ... ON CONFLICT (import_id) DO UPDATE ... RETURNING id}: a known id
+ *       keeps its storage key and gets fresh metadata) and delete its old listings (counted as replaced), as every
+ *       backend does;</li>
  *   <li>raise the connection's page cache to {@value SqliteImporter#IMPORT_CACHE_KIB} KiB, so that index upkeep
  *       and index builds work in memory (pages are allocated only as they are used);</li>
  *   <li>insert the listings through one reused prepared statement, in batches of {@value SqliteImporter#BATCH_SIZE},
