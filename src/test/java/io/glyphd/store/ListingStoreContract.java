@@ -602,6 +602,26 @@ public abstract class ListingStoreContract {
         assertThat(all()).extracting(ListingStoreContract::withoutProvenance).containsExactlyElementsOf(odd);
     }
 
+    /** Runs a statement on the store's tables behind its back, as a damaged or hand-edited store would have. */
+    protected abstract void runSql(String sql);
+
+    @Test
+    void verifyIsCleanOnASoundStoreAndFindsImportsWhoseRowsDisagreeWithTheirRecord() {
+        store.insertListings(sample(5), "five");
+        store.insertListings(sample(3), "three");
+        assertThat(store.verify().ok()).isTrue();
+
+        runSql("UPDATE imports SET record_count = 7 WHERE import_id = 'five'");
+        runSql("DELETE FROM listings WHERE import_index = 2 AND import_key = (SELECT id FROM imports"
+                + " WHERE import_id = 'three')");
+
+        VerifyReport report = store.verify();
+        assertThat(report.ok()).isFalse();
+        assertThat(report.integrityProblems()).containsExactly(
+                "import five records 7 listings but holds 5",
+                "import three records 3 listings but holds 2, numbered up to 3");
+    }
+
     /**
      * Returns true if the backend stores U+0000 in text; PostgreSQL's text and jsonb cannot hold it, so a store on it
      * refuses such a listing by name instead.

@@ -1,6 +1,7 @@
 package io.glyphd.store.sqlite;
 
 import io.glyphd.store.VerifyReport;
+import io.glyphd.store.internal.StoreInvariants;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs SQLite's {@code integrity_check} and {@code foreign_key_check} and turns their rows into a
- * {@link VerifyReport}. Reads only. Stateless.
+ * Runs SQLite's {@code integrity_check} and {@code foreign_key_check}, then, on a sound file, the store's own
+ * invariants ({@link StoreInvariants}), and turns their findings into a {@link VerifyReport}. Reads only. Stateless.
  */
 final class SqliteVerifier {
     private static final String INTEGRITY_CHECK = "PRAGMA integrity_check(" + VerifyReport.MAX_PROBLEMS + ")";
@@ -44,6 +45,10 @@ final class SqliteVerifier {
                 }
                 integrity.add("the foreign key check stopped: " + SqliteErrors.meaning(e));
             }
+        }
+        if (integrity.isEmpty()) {
+            // Only on a sound file: SQLite's own checks come first, and these read through the same pages.
+            StoreInvariants.checkImportCounts(connection, integrity);
         }
         return new VerifyReport(file.toString(), integrity, foreignKeys);
     }

@@ -13,6 +13,11 @@ class PostgresListingStoreTest extends ListingStoreContract {
     }
 
     @Override
+    protected void runSql(String sql) {
+        PostgresStores.runSql(((PostgresListingStore) store).schema(), sql);
+    }
+
+    @Override
     protected boolean storesNulInText() {
         return false;
     }

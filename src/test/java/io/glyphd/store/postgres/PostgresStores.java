@@ -1,5 +1,8 @@
 package io.glyphd.store.postgres;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
@@ -23,6 +26,17 @@ final class PostgresStores {
     /** Returns a schema name no other test in this JVM uses. */
     static String freshSchema() {
         return "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+    }
+
+    /** Runs a statement in {@code schema} of the shared database, in its own transaction. */
+    static void runSql(String schema, String sql) {
+        try (Connection connection = sharedDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("SET search_path TO " + schema);
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run " + sql + " in schema " + schema, e);
+        }
     }
 
     /** Opens a store in a fresh schema of the shared database. */

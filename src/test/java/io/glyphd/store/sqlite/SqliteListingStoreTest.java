@@ -37,6 +37,15 @@ class SqliteListingStoreTest extends ListingStoreContract {
         return new SqliteListingStore(dir.resolve("listings.sqlite3"));
     }
 
+    @Override
+    protected void runSql(String sql) {
+        ((SqliteListingStore) store).withConnection(c -> {
+            try (java.sql.Statement statement = c.createStatement()) {
+                return statement.execute(sql);
+            }
+        });
+    }
+
     private Path file() {
         return dir.resolve("listings.sqlite3");
     }
