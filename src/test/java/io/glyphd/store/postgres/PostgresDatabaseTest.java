@@ -1,15 +1,18 @@
 package io.glyphd.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.glyphd.store.ListingQuery;
+import io.glyphd.store.StoreException;
 import io.glyphd.store.TestListings;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -81,5 +84,87 @@ class PostgresDatabaseTest {
             }
             assertThat(pool.isClosed()).isFalse();
         }
+    }
+
+    /** Makes the server itself raise an error with {@code sqlState}, as a real conflict would. */
+    private static void raise(Connection connection, String sqlState) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DO $$ BEGIN RAISE EXCEPTION 'provoked' USING ERRCODE = '" + sqlState + "'; END $$");
+        }
+    }
+
+    @Test
+    void aRepeatableWriteRunsAgainAfterASerializationFailureOrADeadlock() {
+        String schema = PostgresStores.freshSchema();
+        try (PostgresListingStore store = PostgresListingStore.builder(PostgresStores.sharedDatabase()).schema(schema)
+                .build()) {
+            PostgresDatabase database = new PostgresDatabase(PostgresStores.sharedDatabase(), schema, "test", false, 3,
+                    null);
+            int[] attempts = {0};
+            database.write("Cannot test", () -> true, connection -> {
+                attempts[0]++;
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("INSERT INTO imports (import_id, imported_at) VALUES ('x" + attempts[0]
+                            + "', now())");
+                }
+                if (attempts[0] == 1) {
+                    raise(connection, "40001");
+                } else if (attempts[0] == 2) {
+                    raise(connection, "40P01");
+                }
+                connection.commit();
+                return null;
+            });
+
+            assertThat(attempts[0]).isEqualTo(3);
+            assertThat(store.listImports()).extracting(i -> i.importId()).containsExactly("x3");
+        }
+    }
+
+    @Test
+    void aWriteThatIsNotRepeatableFailsOnceAndWritesNothing() {
+        String schema = PostgresStores.freshSchema();
+        try (PostgresListingStore store = PostgresListingStore.builder(PostgresStores.sharedDatabase()).schema(schema)
+                .build()) {
+            PostgresDatabase database = new PostgresDatabase(PostgresStores.sharedDatabase(), schema, "test", false, 3,
+                    null);
+            int[] attempts = {0};
+            assertThatThrownBy(() -> database.write("Cannot test", () -> false, connection -> {
+                attempts[0]++;
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("INSERT INTO imports (import_id, imported_at) VALUES ('y', now())");
+                }
+                raise(connection, "40001");
+                return null;
+            })).isInstanceOf(StoreException.class).hasMessageStartingWith("Cannot test test: ")
+                    .hasMessageContaining("40001");
+
+            assertThat(attempts[0]).isEqualTo(1);
+            assertThat(store.listImports()).isEmpty();
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsNamedAsSuchAndNeverShown() {
+        PostgresServer server = PostgresServer.shared();
+        org.postgresql.ds.PGSimpleDataSource wrong = new org.postgresql.ds.PGSimpleDataSource();
+        wrong.setURL(server.jdbcUrl("postgres") + "&password=s3cret-in-url");
+        org.postgresql.ds.PGSimpleDataSource wrongToo = new org.postgresql.ds.PGSimpleDataSource();
+        wrongToo.setURL(server.jdbcUrl("postgres"));
+        wrongToo.setPassword("s3cret-set");
+
+        for (javax.sql.DataSource dataSource : List.of(wrong, wrongToo)) {
+            assertThatThrownBy(() -> new PostgresListingStore(dataSource)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("authentication")
+                    .satisfies(e -> assertThat(fullText(e)).doesNotContain("s3cret"));
+        }
+    }
+
+    private static String fullText(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            text.append(t).append('\n');
+        }
+        return text.toString();
     }
 }
