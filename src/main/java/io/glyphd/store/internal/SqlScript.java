@@ -22,11 +22,21 @@ public final class SqlScript {
      * @throws IllegalStateException if the resource is missing (a packaging error)
      */
     public static List<String> load(Class<?> owner, String resource) {
+        return split(read(owner, resource));
+    }
+
+    /**
+     * Reads a UTF-8 classpath resource next to {@code owner} whole, for a driver that runs a script itself (pgjdbc
+     * splits a multi-statement string, dollar-quoted bodies included, and sends it in one round trip).
+     *
+     * @throws IllegalStateException if the resource is missing (a packaging error)
+     */
+    public static String read(Class<?> owner, String resource) {
         try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("SQL resource " + resource + " is missing next to " + owner.getName());
             }
-            return split(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read SQL resource " + resource, e);
         }

@@ -3,6 +3,7 @@ package io.glyphd.store.postgres;
 import io.glyphd.store.SchemaVersionException;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Migrations;
+import io.glyphd.store.internal.SqlScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <li>If the schema is missing, {@code CREATE SCHEMA IF NOT EXISTS}: only then, because that statement needs CREATE
  *     on the database even when the schema exists. Set {@code search_path} to the schema for this transaction only
  *     ({@code set_config(..., true)}), so the scripts need no schema names and a pooled connection keeps its own.
- * <li>Run every missing script one statement at a time, insert its row into {@code glyphd_store_schema}, commit.
+ * <li>Run every missing script (as one string, which the driver splits), insert its row into {@code glyphd_store_schema}, commit.
  *     Any failure rolls everything back (PostgreSQL's DDL is transactional): the schema stays as it was.
  * </ol>
  * The connection is left in auto-commit mode with its {@code search_path} unchanged. Stateless and thread-safe;
@@ -239,19 +240,14 @@ final class PostgresSchema {
     private static void apply(Connection connection, String schema, String where, int found, int version)
             throws SQLException {
         String script = MIGRATIONS.get(version - 1);
-        List<String> statements = PostgresScript.load(PostgresSchema.class, script);
         try (Statement statement = connection.createStatement()) {
-            for (int i = 0; i < statements.size(); i++) {
-                try {
-                    statement.execute(statements.get(i));
-                } catch (SQLException e) {
-                    String action = "Cannot " + (found == 0 ? "create the glyphd-store schema in " + where
-                            : "migrate " + where + " from schema version " + found + " to " + CURRENT_VERSION)
-                            + ": statement " + (i + 1) + " of " + script + " failed: " + PostgresErrors.meaning(e)
-                            + "; nothing was changed";
-                    throw scriptFailure(action, found, e);
-                }
-            }
+            // One string: the driver splits it (dollar-quoted bodies included) and the server reports the position.
+            statement.execute(SqlScript.read(PostgresSchema.class, script));
+        } catch (SQLException e) {
+            String action = "Cannot " + (found == 0 ? "create the glyphd-store schema in " + where
+                    : "migrate " + where + " from schema version " + found + " to " + CURRENT_VERSION)
+                    + ": " + script + " failed: " + PostgresErrors.meaning(e) + "; nothing was changed";
+            throw scriptFailure(action, found, e);
         }
         try (PreparedStatement insert = connection.prepareStatement(INSERT_VERSION.formatted(quote(schema)))) {
             insert.setInt(1, version);
