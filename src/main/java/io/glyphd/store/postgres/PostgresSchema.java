@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *     on the database even when the schema exists. Set {@code search_path} to the schema for this transaction only
  *     ({@code set_config(..., true)}), so the scripts need no schema names and a pooled connection keeps its own.
  * <li>Run every missing script (as one string, which the driver splits), insert its row into
- *     {@code glyphd_store_schema}, commit. Any failure rolls everything back (PostgreSQL's DDL is transactional): the schema stays as it was.
+ *     {@code glyphd_store_schema}, commit. Any failure rolls everything back (PostgreSQL's DDL is transactional):
+ *     the schema stays as it was.
  * </ol>
  * The connection is left in auto-commit mode with its {@code search_path} unchanged. Stateless and thread-safe;
  * one connection must not be used by two threads at once.
