@@ -45,6 +45,10 @@ public final class ImportRows {
         } catch (RuntimeException e) {
             throw refused(row + 1, null, e.getMessage(), e);
         }
+        if (row == Integer.MAX_VALUE) {
+            throw refused(row + 1, null, "an import holds at most " + Integer.MAX_VALUE + " listings (importIndex is an"
+                    + " int)", null);
+        }
         row++;
         if (listing == null) {
             throw refused(row, null, "listing is null", null);
