@@ -267,10 +267,18 @@ class CliTest {
 
     @Test
     void databaseDefaultsToTheEnvironmentThenTheCurrentDirectory() {
-        assertThat(new GlyphdStoreCommand(new CliEnvironment(Map.of(), false)).dbPath())
-                .isEqualTo(Path.of("glyphd-store.sqlite3"));
-        assertThat(new GlyphdStoreCommand(new CliEnvironment(Map.of("GLYPHD_DB_PATH", "/data/g.sqlite3"), false))
-                .dbPath()).isEqualTo(Path.of("/data/g.sqlite3"));
+        assertThat(location(Map.of())).isEqualTo(Path.of("glyphd-store.sqlite3"));
+        assertThat(location(Map.of("GLYPHD_DB_PATH", "/data/g.sqlite3"))).isEqualTo(Path.of("/data/g.sqlite3"));
+        assertThat(location(Map.of("GLYPHD_DB_PATH", "/data/g.sqlite3", "GLYPHD_DB_URL", "/data/u.sqlite3")))
+                .isEqualTo(Path.of("/data/u.sqlite3"));
+        assertThat(location(Map.of("GLYPHD_DB_PATH", "/data/g.sqlite3", "GLYPHD_DB_URL", " ")))
+                .isEqualTo(Path.of("/data/g.sqlite3"));
+    }
+
+    private static Path location(Map<String, String> variables) {
+        StoreLocation location = new GlyphdStoreCommand(new CliEnvironment(variables, false)).location();
+        assertThat(location).isInstanceOf(StoreLocation.SqliteFile.class);
+        return ((StoreLocation.SqliteFile) location).path();
     }
 
     @Test
