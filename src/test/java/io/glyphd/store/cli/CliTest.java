@@ -234,12 +234,12 @@ class CliTest {
         Run importHelp = run("help", "import");
 
         assertThat(help.status()).isZero();
-        assertThat(help.out()).contains("import", "query", "imports", "show-import", "delete-import", "demo",
+        assertThat(help.out()).contains("import", "query", "imports", "show-import", "delete-import", "demo", "copy",
                 "Exit status: 0 ok, 1 data or storage error, 2 usage error.");
         assertThat(importHelp.out()).contains("--import-id=ID", "--format=csv|json");
         assertThat(run("--version").out()).startsWith("glyphd-store ");
         for (String command : List.of("import", "query", "imports", "show-import", "delete-import", "check", "demo",
-                "history", "diff", "stats")) {
+                "history", "diff", "stats", "copy")) {
             Run subcommandHelp = run(command, "--help");
             assertThat(subcommandHelp.status()).as(command + " --help").isZero();
             assertThat(subcommandHelp.out()).as(command + " --help").contains("Usage: glyphd-store " + command);
