@@ -5,10 +5,9 @@ import io.glyphd.store.VerifyReport;
 import picocli.CommandLine.Command;
 
 /** {@code glyphd-store check}: runs the store's integrity checks, read-only. */
-@Command(name = "check", description = {
-    "Checks the store for damage, read-only: on SQLite, its integrity and foreign-key checks; on PostgreSQL, that"
-            + " every import holds the rows it recorded, numbered 1..n, that no listing lacks its import, and that"
-            + " every index is valid.",
+@Command(name = "check", description = {"Checks the store for damage, read-only.",
+    "On SQLite: its integrity and foreign-key checks. On PostgreSQL: that every import holds the rows it recorded,"
+            + " numbered 1..n, that no listing lacks its import, and that every index is valid.",
     "Exits 0 if it is sound, 1 if anything was found.",
     "A store from an older release must first be upgraded by a writing command (e.g. import); check never writes."})
 final class CheckCommand extends StoreCommand {

@@ -23,9 +23,9 @@ import picocli.CommandLine.ParameterException;
  * An import the target already has is replaced in the same transaction, so copying again gives the same target, and
  * a copy that stopped half-way is completed by running it again.
  */
-@Command(name = "copy", description = {
-    "Copies every import from one store to another, e.g. from a SQLite file into PostgreSQL or back: each import's"
-            + " id, source, description, time and listings in order, exactly, each import in one transaction.",
+@Command(name = "copy", description = {"Copies every import into another store, e.g. from SQLite into PostgreSQL.",
+    "Each import's id, source, description, time and listings in order are copied exactly, oldest import first,"
+            + " each import in one transaction.",
     "An import the target already has is replaced, so copying again changes nothing; the target's other imports are"
             + " kept. The source is only read."})
 final class CopyCommand extends StoreCommand {
