@@ -7,7 +7,8 @@ import java.util.Objects;
  * What a store knows about one import.
  *
  * @param importId the import's id
- * @param importedAt when the import (or its latest replacement) was committed, to the microsecond
+ * @param importedAt when the import (or its latest replacement) was committed, to the microsecond, or the time its
+ *        {@link ImportRequest#importedAt()} gave
  * @param source where the listings came from; may be null
  * @param recordCount how many listings the import holds
  * @param description free text; may be null

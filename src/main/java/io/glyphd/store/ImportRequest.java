@@ -1,5 +1,7 @@
 package io.glyphd.store;
 
+import java.time.Instant;
+
 /**
  * Names an import and describes where it came from.
  *
@@ -10,26 +12,54 @@ package io.glyphd.store;
  * @param importId the import's id; see the rule above
  * @param source where the listings came from, e.g. a file name; may be null
  * @param description free text; may be null
+ * @param importedAt the time to record as {@link ImportMetadata#importedAt()}, truncated to the microsecond, e.g. to
+ *        keep an import's original time when it is copied from another store; null (the usual case) records the time
+ *        the import is written
  */
-public record ImportRequest(String importId, String source, String description) {
+public record ImportRequest(String importId, String source, String description, Instant importedAt) {
     /** Longest import id accepted, in characters. */
     public static final int MAX_IMPORT_ID_LENGTH = 200;
 
     /**
-     * Checks the import id and the text fields.
+     * Checks the import id and the text fields, and truncates {@code importedAt} to the microsecond.
      *
-     * @throws IllegalArgumentException if the import id breaks the rule above, or a text is too long
+     * @throws IllegalArgumentException if the import id breaks the rule above, a text is too long, or
+     *         {@code importedAt} is before 0001-01-01T00:00:00Z or after 9999-12-31T23:59:59.999999Z
      * @throws NullPointerException if the import id is null
      */
     public ImportRequest {
         importId = Checks.importId(importId);
         source = Checks.text("source", source, Listing.MAX_TEXT_LENGTH, "import " + importId);
         description = Checks.text("description", description, Listing.MAX_TEXT_LENGTH, "import " + importId);
+        importedAt = Checks.instant("importedAt", importedAt, "import " + importId);
+    }
+
+    /**
+     * Creates a request that records the time the import is written.
+     *
+     * @param importId the import's id; see the rule above
+     * @param source where the listings came from, e.g. a file name; may be null
+     * @param description free text; may be null
+     * @throws IllegalArgumentException if the import id breaks the rule above, or a text is too long
+     * @throws NullPointerException if the import id is null
+     */
+    public ImportRequest(String importId, String source, String description) {
+        this(importId, source, description, null);
     }
 
     /** Returns a request with only an import id. */
     public static ImportRequest of(String importId) {
         return new ImportRequest(importId, null, null);
+    }
+
+    /**
+     * Returns this request with {@code importedAt} recorded instead of the time the import is written.
+     *
+     * @param value the time to record, or null for the time the import is written
+     * @throws IllegalArgumentException if {@code value} is out of the range the constructor accepts
+     */
+    public ImportRequest withImportedAt(Instant value) {
+        return new ImportRequest(importId, source, description, value);
     }
 
     @Override

@@ -560,6 +560,26 @@ public abstract class ListingStoreContract {
     }
 
     @Test
+    void anImportedAtTheRequestGivesIsKeptToTheMicrosecondAndOrdersTheImports() {
+        Instant given = Instant.parse("2024-02-29T23:59:59.123456789Z");
+        Instant earlier = Instant.parse("0001-01-01T00:00:00Z");
+        store.insertListings(sample(2), "now");
+        store.insertListings(sample(1), new ImportRequest("copied", "a.csv", "first", given.plusSeconds(60)));
+        store.insertListings(sample(1), new ImportRequest("oldest", null, null, earlier));
+
+        ImportResult again = store.insertListings(sample(3),
+                new ImportRequest("copied", "b.csv", "again", given));
+
+        assertThat(again.rowsReplaced()).isEqualTo(1);
+        assertThat(store.findImport("copied")).contains(new ImportMetadata("copied",
+                Instant.parse("2024-02-29T23:59:59.123456Z"), "b.csv", 3, "again"));
+        assertThat(store.findImport("oldest")).get().extracting(ImportMetadata::importedAt).isEqualTo(earlier);
+        assertThat(store.listImports()).extracting(ImportMetadata::importId).containsExactly("now", "copied", "oldest");
+        assertThat(store.queryListings(ListingQuery.builder().importId("copied").build()))
+                .extracting(Listing::importIndex).containsExactly(1, 2, 3);
+    }
+
+    @Test
     void deleteImportRemovesItsListingsOnly() {
         store.insertListings(sample(3), "keep");
         store.insertListings(sample(4), "drop");

@@ -1,32 +1,30 @@
 package io.glyphd.store.cli;
 
+import io.glyphd.store.ListingStore;
 import io.glyphd.store.VerifyReport;
-import io.glyphd.store.sqlite.SqliteListingStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 
-/** {@code glyphd-store check}: runs the store's integrity and foreign-key checks, read-only. */
-@Command(name = "check", description = {"Checks the database for damage (integrity and foreign-key checks), read-only.",
+/** {@code glyphd-store check}: runs the store's integrity checks, read-only. */
+@Command(name = "check", description = {"Checks the store for damage, read-only.",
+    "On SQLite: its integrity and foreign-key checks. On PostgreSQL: that every import holds the rows it recorded,"
+            + " numbered 1..n, that no listing lacks its import, and that every index is valid.",
     "Exits 0 if it is sound, 1 if anything was found.",
-    "A file from an older release must first be upgraded by a writing command (e.g. import); check never writes."})
+    "A store from an older release must first be upgraded by a writing command (e.g. import); check never writes."})
 final class CheckCommand extends StoreCommand {
     @Override
     public Integer call() {
-        Path path = root.dbPath();
-        if (!Files.exists(path)) {
-            throw new CommandFailure("No database at " + path + "; name one with --db or $"
-                    + CliEnvironment.DB_PATH_VARIABLE);
-        }
+        StoreLocation location = location();
         VerifyReport report;
-        try (SqliteListingStore store = SqliteListingStore.openReadOnly(path)) {
+        try (ListingStore store = location.open(StoreLocation.Use.READ_ONLY)) {
             report = store.verify();
         }
         if (report.ok()) {
-            out().println(path + ": ok (integrity check and foreign-key check found nothing)");
+            out().println(location + ": ok (" + (location instanceof StoreLocation.Postgres
+                    ? "row-count, numbering, orphan and index checks" : "integrity check and foreign-key check")
+                    + " found nothing)");
             return 0;
         }
-        out().println(path + ": " + report.integrityProblems().size() + " integrity problem(s), "
+        out().println(location + ": " + report.integrityProblems().size() + " integrity problem(s), "
                 + report.foreignKeyProblems().size() + " foreign-key problem(s)");
         report.integrityProblems().forEach(p -> out().println("  integrity: " + p));
         report.foreignKeyProblems().forEach(p -> out().println("  foreign key: " + p));

@@ -10,6 +10,10 @@ import java.util.Map;
  */
 record CliEnvironment(Map<String, String> variables, boolean terminal) {
     static final String DB_PATH_VARIABLE = "GLYPHD_DB_PATH";
+    static final String DB_URL_VARIABLE = "GLYPHD_DB_URL";
+    static final String DB_PASSWORD_VARIABLE = "GLYPHD_DB_PASSWORD";
+    /** libpq's password variable, which psql and pg_dump read too. */
+    static final String PGPASSWORD_VARIABLE = "PGPASSWORD";
     static final String DEFAULT_DB = "glyphd-store.sqlite3";
 
     CliEnvironment {

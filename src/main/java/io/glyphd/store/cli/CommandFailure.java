@@ -7,4 +7,9 @@ final class CommandFailure extends RuntimeException {
     CommandFailure(String message) {
         super(message);
     }
+
+    /** Creates a failure whose message already says what {@code cause} meant; {@code --verbose} logs the cause. */
+    CommandFailure(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -13,14 +13,14 @@ final class DeleteImportCommand extends StoreCommand {
 
     @Override
     public Integer call() {
-        try (ListingStore store = openExistingStore()) {
+        try (ListingStore store = openStoreToChange()) {
             ImportMetadata found = store.findImport(importId).orElse(null);
             if (found == null || !store.deleteImport(importId)) {
-                throw new CommandFailure("No import '" + importId + "' in " + root.dbPath()
+                throw new CommandFailure("No import '" + importId + "' in " + location()
                         + "; 'glyphd-store imports' lists them");
             }
             out().println("Deleted import " + importId + " (" + found.recordCount() + " listings) from "
-                    + root.dbPath());
+                    + location());
         }
         return 0;
     }

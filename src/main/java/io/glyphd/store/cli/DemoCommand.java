@@ -53,7 +53,7 @@ final class DemoCommand extends StoreCommand {
                         "bundled sample of wamatek_scored.csv", "glyphd-store demo"));
             }
             out.println("Imported " + result.recordCount() + " listings from the bundled sample as import "
-                    + IMPORT_ID + " into " + root.dbPath() + " in " + duration(result.duration()) + ".");
+                    + IMPORT_ID + " into " + location() + " in " + duration(result.duration()) + ".");
             out.println();
 
             List<Listing> best = bestPerModel(store, top);
@@ -65,7 +65,7 @@ final class DemoCommand extends StoreCommand {
             table.print(out);
             out.println();
 
-            out.println("Imports in " + root.dbPath() + ":");
+            out.println("Imports in " + location() + ":");
             printImports(store.listImports(), out);
         }
         out.println();

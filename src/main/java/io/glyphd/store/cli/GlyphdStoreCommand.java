@@ -1,6 +1,7 @@
 package io.glyphd.store.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
@@ -20,15 +21,24 @@ import picocli.CommandLine.Spec;
             "Start with: glyphd-store demo"},
         subcommands = {ImportCommand.class, QueryCommand.class, ImportsCommand.class, ShowImportCommand.class,
             DeleteImportCommand.class, CheckCommand.class, DemoCommand.class, HistoryCommand.class,
-            DiffCommand.class, StatsCommand.class, HelpCommand.class})
+            DiffCommand.class, StatsCommand.class, CopyCommand.class, HelpCommand.class})
 final class GlyphdStoreCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--db", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "Database file (default: $" + CliEnvironment.DB_PATH_VARIABLE + " if set, else "
-                    + CliEnvironment.DEFAULT_DB + " in the current directory).")
-    Path db;
+    @Option(names = "--db", paramLabel = "PATH|URL", scope = ScopeType.INHERIT,
+            description = "The store: a SQLite file, or a PostgreSQL database as"
+                    + " jdbc:postgresql://HOST:PORT/DATABASE?user=NAME, with &schema=NAME for a schema other than"
+                    + " public, and never a password (see --password-file). Default: $"
+                    + CliEnvironment.DB_URL_VARIABLE + ", else $" + CliEnvironment.DB_PATH_VARIABLE + ", else "
+                    + CliEnvironment.DEFAULT_DB + " in the current directory.")
+    String db;
+
+    @Option(names = "--password-file", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "A file holding the PostgreSQL password on one line (default: $"
+                    + CliEnvironment.DB_PASSWORD_VARIABLE + ", else $" + CliEnvironment.PGPASSWORD_VARIABLE
+                    + ", else the driver's $PGPASSFILE or ~/.pgpass).")
+    Path passwordFile;
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Show no progress.")
     boolean quiet;
@@ -48,14 +58,33 @@ final class GlyphdStoreCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing command");
     }
 
-    /** Returns the database file: {@code --db}, else {@code $GLYPHD_DB_PATH}, else {@code ./glyphd-store.sqlite3}. */
-    Path dbPath() {
+    /**
+     * Returns the store: {@code --db}, else {@code $GLYPHD_DB_URL}, else {@code $GLYPHD_DB_PATH} (each a path or a
+     * URL), else {@code ./glyphd-store.sqlite3}.
+     *
+     * @throws IllegalArgumentException if the value chosen is not a usable path or URL; see {@link StoreLocation}
+     */
+    StoreLocation location() {
         if (db != null) {
-            return db;
+            return location(db, "--db");
         }
-        String fromEnvironment = environment.variables().get(CliEnvironment.DB_PATH_VARIABLE);
-        return Path.of(fromEnvironment == null || fromEnvironment.isBlank() ? CliEnvironment.DEFAULT_DB
-                : fromEnvironment);
+        for (String variable : List.of(CliEnvironment.DB_URL_VARIABLE, CliEnvironment.DB_PATH_VARIABLE)) {
+            String value = environment.variables().get(variable);
+            if (value != null && !value.isBlank()) {
+                return location(value, "$" + variable);
+            }
+        }
+        return location(CliEnvironment.DEFAULT_DB, "the default database");
+    }
+
+    /**
+     * Returns the store {@code value} names, with the password options of this command line.
+     *
+     * @param origin where the value came from, for messages, e.g. {@code --from}
+     * @throws IllegalArgumentException if {@code value} is not a usable path or URL; see {@link StoreLocation}
+     */
+    StoreLocation location(String value, String origin) {
+        return StoreLocation.parse(value, origin, environment, passwordFile);
     }
 
     /** Reads the version from the jar's manifest. */

@@ -65,7 +65,7 @@ final class HistoryCommand extends StoreCommand {
 
     private void printTable(List<PricePoint> points) {
         if (points.isEmpty()) {
-            err().println("No import in " + root.dbPath() + " has " + sourceUrl + " (" + model + ").");
+            err().println("No import in " + location() + " has " + sourceUrl + " (" + model + ").");
             return;
         }
         Table table = new Table("IMPORT_ID", "IMPORTED_AT", "SEEN_AT", "PRICE", "CHANGE", "SCORE", "ROWS")

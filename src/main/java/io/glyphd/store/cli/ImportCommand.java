@@ -66,7 +66,7 @@ final class ImportCommand extends StoreCommand {
             result = store.importListings(progress, request);
         }
         out().println("Imported " + result.recordCount() + " listings from " + describe(files) + " as import "
-                + result.importId() + " into " + root.dbPath() + " in " + duration(result.duration())
+                + result.importId() + " into " + location() + " in " + duration(result.duration())
                 + (result.rowsReplaced() > 0 ? " (replaced " + result.rowsReplaced() + " listings)" : ""));
         return 0;
     }

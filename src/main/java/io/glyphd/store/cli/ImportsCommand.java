@@ -26,7 +26,7 @@ final class ImportsCommand extends StoreCommand {
         if (format == OutputFormat.JSON) {
             printImportsJson(imports, out());
         } else if (imports.isEmpty()) {
-            err().println("No imports in " + root.dbPath() + ".");
+            err().println("No imports in " + location() + ".");
         } else {
             printImports(imports, out());
         }

@@ -3,10 +3,12 @@ package io.glyphd.store.cli;
 import io.glyphd.store.Listing;
 import java.io.PrintWriter;
 import java.util.Iterator;
+import java.util.function.LongFunction;
 
 /**
  * Counts listings as an import reads them and, if enabled, shows the count on one updating line of stderr every
- * {@code every} listings. {@link #close()} ends that line. Not thread-safe.
+ * {@code every} listings ("Read 50000 listings...", or what {@code line} makes of the count). {@link #close()} ends
+ * that line. Not thread-safe.
  */
 final class Progress implements Iterator<Listing>, AutoCloseable {
     static final long EVERY = 50_000;
@@ -15,14 +17,20 @@ final class Progress implements Iterator<Listing>, AutoCloseable {
     private final PrintWriter err;
     private final boolean enabled;
     private final long every;
+    private final LongFunction<String> line;
     private long count;
     private boolean shown;
 
     Progress(Iterator<Listing> listings, PrintWriter err, boolean enabled, long every) {
+        this(listings, err, enabled, every, count -> "Read " + count + " listings...");
+    }
+
+    Progress(Iterator<Listing> listings, PrintWriter err, boolean enabled, long every, LongFunction<String> line) {
         this.listings = listings;
         this.err = err;
         this.enabled = enabled;
         this.every = every;
+        this.line = line;
     }
 
     @Override
@@ -35,7 +43,7 @@ final class Progress implements Iterator<Listing>, AutoCloseable {
         Listing listing = listings.next();
         count++;
         if (enabled && count % every == 0) {
-            err.print("\rRead " + count + " listings...");
+            err.print("\r" + line.apply(count));
             err.flush();
             shown = true;
         }

@@ -26,7 +26,7 @@ final class ShowImportCommand extends StoreCommand {
         ImportMetadata found;
         try (ListingStore store = openExistingStore()) {
             found = store.findImport(importId).orElseThrow(() -> new CommandFailure("No import '" + importId
-                    + "' in " + root.dbPath() + "; 'glyphd-store imports' lists them"));
+                    + "' in " + location() + "; 'glyphd-store imports' lists them"));
         }
         if (format == OutputFormat.JSON) {
             printImportsJson(List.of(found), out());

@@ -2,17 +2,16 @@ package io.glyphd.store.cli;
 
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ListingStore;
-import io.glyphd.store.sqlite.SqliteListingStore;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -25,6 +24,8 @@ abstract class StoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private StoreLocation location;
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
@@ -35,19 +36,40 @@ abstract class StoreCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Opens the database, creating it if needed. */
-    ListingStore openStore() {
-        return new SqliteListingStore(root.dbPath());
+    /**
+     * Returns the store this command works on; see {@link GlyphdStoreCommand#location()}.
+     *
+     * @throws ParameterException if {@code --db} or the environment names no usable store
+     */
+    StoreLocation location() {
+        if (location == null) {
+            location = usage(() -> root.location());
+        }
+        return location;
     }
 
-    /** Opens an existing database; fails if there is none, rather than creating an empty one. */
-    ListingStore openExistingStore() {
-        Path path = root.dbPath();
-        if (!Files.exists(path)) {
-            throw new CommandFailure("No database at " + path + "; import a file first, or name another with --db"
-                    + " or $" + CliEnvironment.DB_PATH_VARIABLE);
+    /** Returns what {@code parse} returns, with an {@link IllegalArgumentException} it throws as a usage error. */
+    StoreLocation usage(Supplier<StoreLocation> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        return new SqliteListingStore(path);
+    }
+
+    /** Opens the store, creating it if needed. */
+    ListingStore openStore() {
+        return location().open(StoreLocation.Use.CREATE);
+    }
+
+    /** Opens an existing store to read it; fails if there is none, rather than creating an empty one. */
+    ListingStore openExistingStore() {
+        return location().open(StoreLocation.Use.READ);
+    }
+
+    /** Opens an existing store to change it. */
+    ListingStore openStoreToChange() {
+        return location().open(StoreLocation.Use.CHANGE);
     }
 
     boolean showProgress() {

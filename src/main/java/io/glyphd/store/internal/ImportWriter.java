@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Writes one import inside a write transaction, the same way on every backend:
  * <ol>
  *   <li>upsert the import row ({@code INSERT ... ON CONFLICT (import_id) DO UPDATE ... RETURNING id}): a new id gets
- *       a row, a known id has its metadata refreshed and keeps its storage key. The row lock this takes makes a
+ *       a row, a known id has its metadata refreshed and keeps its storage key. Its time is the request's
+ *       {@link ImportRequest#importedAt()} if it gives one, else now. The row lock this takes makes a
  *       second writer of the same id, on any connection or machine, wait until the first commits, then replace
  *       its rows whole;</li>
  *   <li>delete the import's old listings (counted as replaced);</li>
@@ -51,7 +52,8 @@ public final class ImportWriter {
     public static ImportResult write(Connection connection, SqlDialect dialect, String where,
             Iterator<Listing> listings, ImportRequest request, BulkLoader loader) throws SQLException {
         long start = System.nanoTime();
-        Instant importedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant importedAt = request.importedAt() != null ? request.importedAt()
+                : Instant.now().truncatedTo(ChronoUnit.MICROS);
         long importKey;
         try (PreparedStatement upsert = connection.prepareStatement(UPSERT_IMPORT)) {
             upsert.setString(1, request.importId());

@@ -3,6 +3,7 @@ package io.glyphd.store.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.glyphd.store.postgres.PostgresServer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
@@ -42,6 +44,15 @@ class CliJarIT {
 
     /** Runs {@code java [jvmOptions] -jar cliJar args} in {@link #dir}, without GLYPHD_DB_PATH. */
     private Run java(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        return java(jvmOptions, Map.of(), args);
+    }
+
+    /**
+     * Runs {@code java [jvmOptions] -jar cliJar args} in {@link #dir}, with {@code variables} and none of the
+     * variables that name a store or give a password.
+     */
+    private Run java(List<String> jvmOptions, Map<String, String> variables, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -52,7 +63,11 @@ class CliJarIT {
         Path err = Files.createTempFile(dir, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        builder.environment().remove(CliEnvironment.DB_PATH_VARIABLE);
+        for (String variable : List.of(CliEnvironment.DB_PATH_VARIABLE, CliEnvironment.DB_URL_VARIABLE,
+                CliEnvironment.DB_PASSWORD_VARIABLE, CliEnvironment.PGPASSWORD_VARIABLE)) {
+            builder.environment().remove(variable);
+        }
+        builder.environment().putAll(variables);
         Process process = builder.start();
         process.getOutputStream().close();
         // A generous limit, only so a hung process cannot hang the build.
@@ -122,7 +137,7 @@ class CliJarIT {
     }
 
     @Test
-    void millionRowFileStreamsIntoTheStoreWithA256MegabyteHeap() throws Exception {
+    void aMillionRowFileImportsWithA256MegabyteHeapAndCopiesIntoPostgresqlWithA64MegabyteOne() throws Exception {
         Path large = dir.resolve("million.csv");
         try (BufferedWriter out = Files.newBufferedWriter(large, StandardCharsets.UTF_8)) {
             out.write("canonical_model,price,score,vram_gb,nvlink,quantity,title\n");
@@ -133,9 +148,52 @@ class CliJarIT {
         }
 
         Run run = java(List.of("-Xmx256m"), "import", "million.csv", "--import-id", "million");
+        Run copy = java(List.of("-Xmx64m"), CliRunner.passwordVariables(), "copy", "--from", "glyphd-store.sqlite3",
+                "--to", CliRunner.url(CliRunner.freshSchema()));
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("Imported 1000000 listings from million.csv as import million");
+        assertThat(copy.status()).as(copy.err()).isZero();
+        assertThat(copy.out()).startsWith("Copied import million (1000000 listings, imported at ");
+    }
+
+    @Test
+    void postgresqlThroughTheJarWithVerboseLoggingNeverPrintsThePassword() throws Exception {
+        copyResource("/data/wamatek_scored.csv", "wamatek_scored.csv");
+        String server = PostgresServer.shared().password();
+        // A password the test server (trusting local connections) does not need still must never be printed.
+        String password = server == null ? "never-printed-7f3a9c" : server;
+        String url = CliRunner.url(CliRunner.freshSchema());
+        Map<String, String> variables = Map.of(CliEnvironment.DB_URL_VARIABLE, url,
+                CliEnvironment.PGPASSWORD_VARIABLE, password);
+
+        List<Run> runs = new ArrayList<>();
+        runs.add(java(List.of(), variables, "-vv", "import", "wamatek_scored.csv", "--import-id", "w"));
+        runs.add(java(List.of(), variables, "-vv", "check"));
+        runs.add(java(List.of(), variables, "-vv", "stats", "--min-score", "0.45"));
+        runs.add(java(List.of(), variables, "-vv", "copy", "--from", url, "--to", "copy.sqlite3"));
+        Run refused = java(List.of(), variables, "-vv", "--db", CliRunner.parameter(url, "password=" + password),
+                "imports");
+        Run unreachable = java(List.of(), variables, "-vv", "--db",
+                "jdbc:postgresql://127.0.0.1:1/none?user=nobody", "imports");
+
+        assertThat(runs).allSatisfy(r -> {
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.err()).contains("DEBUG: ").contains("password from $PGPASSWORD");
+        });
+        assertThat(runs.get(0).err()).contains("INFO: ").contains("opened glyphd-store");
+        assertThat(runs.get(1).out()).endsWith(": ok (row-count, numbering, orphan and index checks found nothing)\n");
+        assertThat(runs.get(3).out()).contains("Copied 1 import (10530 listings)");
+        assertThat(refused.status()).isEqualTo(2);
+        assertThat(refused.err()).contains("the PostgreSQL URL holds password=");
+        assertThat(unreachable.status()).isEqualTo(1);
+        assertThat(unreachable.err()).contains("glyphd-store: Cannot open PostgreSQL", "127.0.0.1:1 refused");
+        runs.add(refused);
+        runs.add(unreachable);
+        assertThat(runs).allSatisfy(r -> {
+            assertThat(r.out()).doesNotContain(password);
+            assertThat(r.err()).doesNotContain(password);
+        });
     }
 
     @Test
@@ -153,6 +211,8 @@ class CliJarIT {
             assertThat(cli.getEntry("io/glyphd/store/cli/sample.csv")).isNotNull();
             assertThat(cli.getEntry("org/sqlite/JDBC.class")).isNotNull();
             assertThat(cli.getEntry("picocli/CommandLine.class")).isNotNull();
+            assertThat(cli.getEntry("org/postgresql/ds/PGSimpleDataSource.class")).isNotNull();
+            assertThat(libraryEntries).noneMatch(name -> name.startsWith("org/postgresql/"));
         }
     }
 }

@@ -234,12 +234,12 @@ class CliTest {
         Run importHelp = run("help", "import");
 
         assertThat(help.status()).isZero();
-        assertThat(help.out()).contains("import", "query", "imports", "show-import", "delete-import", "demo",
+        assertThat(help.out()).contains("import", "query", "imports", "show-import", "delete-import", "demo", "copy",
                 "Exit status: 0 ok, 1 data or storage error, 2 usage error.");
         assertThat(importHelp.out()).contains("--import-id=ID", "--format=csv|json");
         assertThat(run("--version").out()).startsWith("glyphd-store ");
         for (String command : List.of("import", "query", "imports", "show-import", "delete-import", "check", "demo",
-                "history", "diff", "stats")) {
+                "history", "diff", "stats", "copy")) {
             Run subcommandHelp = run(command, "--help");
             assertThat(subcommandHelp.status()).as(command + " --help").isZero();
             assertThat(subcommandHelp.out()).as(command + " --help").contains("Usage: glyphd-store " + command);
@@ -267,10 +267,18 @@ class CliTest {
 
     @Test
     void databaseDefaultsToTheEnvironmentThenTheCurrentDirectory() {
-        assertThat(new GlyphdStoreCommand(new CliEnvironment(Map.of(), false)).dbPath())
-                .isEqualTo(Path.of("glyphd-store.sqlite3"));
-        assertThat(new GlyphdStoreCommand(new CliEnvironment(Map.of("GLYPHD_DB_PATH", "/data/g.sqlite3"), false))
-                .dbPath()).isEqualTo(Path.of("/data/g.sqlite3"));
+        assertThat(location(Map.of())).isEqualTo(Path.of("glyphd-store.sqlite3"));
+        assertThat(location(Map.of("GLYPHD_DB_PATH", "/data/g.sqlite3"))).isEqualTo(Path.of("/data/g.sqlite3"));
+        assertThat(location(Map.of("GLYPHD_DB_PATH", "/data/g.sqlite3", "GLYPHD_DB_URL", "/data/u.sqlite3")))
+                .isEqualTo(Path.of("/data/u.sqlite3"));
+        assertThat(location(Map.of("GLYPHD_DB_PATH", "/data/g.sqlite3", "GLYPHD_DB_URL", " ")))
+                .isEqualTo(Path.of("/data/g.sqlite3"));
+    }
+
+    private static Path location(Map<String, String> variables) {
+        StoreLocation location = new GlyphdStoreCommand(new CliEnvironment(variables, false)).location();
+        assertThat(location).isInstanceOf(StoreLocation.SqliteFile.class);
+        return ((StoreLocation.SqliteFile) location).path();
     }
 
     @Test
