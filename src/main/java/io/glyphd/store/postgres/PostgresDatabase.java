@@ -15,11 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs units of work on the caller's {@link DataSource}: every unit of work is one transaction on a connection
- * borrowed for its duration and given back as it was lent (auto-commit on, session settings untouched: the store's
- * settings are transaction-local). Reads run in a REPEATABLE READ READ ONLY transaction, so a unit of work of several
- * statements (a page) reads one snapshot; writes in READ COMMITTED, where a second writer of the same import waits
- * on the first's row lock and then sees its commit. This is the one place that translates {@link SQLException}s and
- * runs a unit of work again after a serialization failure or a deadlock. Thread-safe.
+ * borrowed for its duration and given back as it was lent (in its auto-commit mode, session settings untouched: the
+ * store's settings are transaction-local). Reads run in a REPEATABLE READ READ ONLY transaction, so a unit of work of
+ * several statements (a page) reads one snapshot; writes in READ COMMITTED, where a second writer of the same import
+ * waits on the first's row lock and then sees its commit. This is the one place that translates {@link SQLException}s
+ * and runs a unit of work again after a serialization failure or a deadlock. Thread-safe.
  */
 final class PostgresDatabase implements Database {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresListingStore.class);
@@ -98,6 +98,7 @@ final class PostgresDatabase implements Database {
 
     private <T> T once(boolean read, JdbcWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
                 if (read) {
@@ -119,7 +120,7 @@ final class PostgresDatabase implements Database {
                 rollback(connection, e);
                 throw e;
             } finally {
-                restoreAutoCommit(connection);
+                restoreAutoCommit(connection, autoCommit);
             }
         }
     }
@@ -133,9 +134,10 @@ final class PostgresDatabase implements Database {
         }
     }
 
-    private void restoreAutoCommit(Connection connection) {
+    /** Gives the connection back in the mode it was lent in (a pool may lend them with auto-commit off). */
+    private void restoreAutoCommit(Connection connection, boolean autoCommit) {
         try {
-            if (!connection.isClosed()) {
+            if (autoCommit && !connection.isClosed()) {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {

@@ -91,8 +91,15 @@ public final class PostgresListingStore extends JdbcListingStore {
         int found;
         try (Connection connection = dataSource.getConnection()) {
             where = PostgresErrors.describe(connection.getMetaData().getURL(), schema);
-            found = builder.readOnly ? PostgresSchema.requireCurrent(connection, schema, where)
-                    : PostgresSchema.createOrMigrate(connection, schema, where);
+            // A pool may lend connections with auto-commit off; a fresh one has no transaction open to commit.
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(true);
+            try {
+                found = builder.readOnly ? PostgresSchema.requireCurrent(connection, schema, where)
+                        : PostgresSchema.createOrMigrate(connection, schema, where);
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
         } catch (SQLException e) {
             throw PostgresErrors.translate("Cannot open", "PostgreSQL schema " + schema, e);
         }

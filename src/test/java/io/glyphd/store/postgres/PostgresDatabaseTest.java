@@ -86,6 +86,27 @@ class PostgresDatabaseTest {
         }
     }
 
+    @Test
+    void aPoolThatLendsConnectionsWithoutAutoCommitWorksAndGetsThemBackSo() throws SQLException {
+        PostgresServer server = PostgresServer.shared();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
+        config.setUsername(server.user());
+        config.setPassword(server.password());
+        config.setAutoCommit(false);
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config);
+                PostgresListingStore store = PostgresListingStore.builder(pool).build()) {
+            store.insertListings(TestListings.sample(4), "a");
+            assertThat(store.countListings(ListingQuery.all())).isEqualTo(4);
+            assertThat(store.deleteImport("a")).isTrue();
+            assertThat(store.listImports()).isEmpty();
+            try (Connection connection = pool.getConnection()) {
+                assertThat(connection.getAutoCommit()).isFalse();
+            }
+        }
+    }
+
     /** Makes the server itself raise an error with {@code sqlState}, as a real conflict would. */
     private static void raise(Connection connection, String sqlState) throws SQLException {
         try (Statement statement = connection.createStatement()) {
