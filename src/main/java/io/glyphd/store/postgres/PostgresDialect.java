@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -160,6 +161,28 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public String equalsIgnoringCase(String column) {
         return "lower(" + column + ") = lower(CAST(? AS text) COLLATE \"C\")";
+    }
+
+    @Override
+    public String inIgnoringCase(String column, int count) {
+        return "lower(" + column + ") IN (" + String.join(", ",
+                Collections.nCopies(count, "lower(CAST(? AS text) COLLATE \"C\")")) + ")";
+    }
+
+    @Override
+    public String equalIgnoringCase(String column, String otherColumn) {
+        return "lower(" + column + ") = lower(" + otherColumn + ")";
+    }
+
+    @Override
+    public Object booleanValue(boolean value) {
+        return value;
+    }
+
+    /** {@inheritDoc} PostgreSQL has statistics and weighs the choice itself: the column as it is. */
+    @Override
+    public String residual(String column) {
+        return column;
     }
 
     @Override

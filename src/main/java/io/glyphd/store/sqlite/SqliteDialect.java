@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -142,8 +143,30 @@ final class SqliteDialect implements SqlDialect {
 
     @Override
     public String equalsIgnoringCase(String column) {
-        // model, region and condition are declared COLLATE NOCASE, so plain = ignores ASCII case and uses the index.
-        return column + " = ?";
+        // NOCASE folds ASCII letters only. model, region and condition are declared COLLATE NOCASE, so their indexes
+        // serve the comparison; for the other columns it names the collation the column lacks.
+        return column + " = ? COLLATE NOCASE";
+    }
+
+    @Override
+    public String inIgnoringCase(String column, int count) {
+        return column + " COLLATE NOCASE IN (" + String.join(", ", Collections.nCopies(count, "?")) + ")";
+    }
+
+    @Override
+    public String equalIgnoringCase(String column, String otherColumn) {
+        return column + " = " + otherColumn + " COLLATE NOCASE";
+    }
+
+    @Override
+    public Object booleanValue(boolean value) {
+        return value ? 1 : 0;
+    }
+
+    /** {@inheritDoc} SQLite's unary {@code +}: the store never runs ANALYZE, so its planner guesses blind. */
+    @Override
+    public String residual(String column) {
+        return "+" + column;
     }
 
     @Override

@@ -61,7 +61,7 @@ class SqliteQueryPlanTest {
     }
 
     private List<String> selectPlan(ListingQuery query) {
-        return plan(queries().listingSql().select(queries().selectListings(), query));
+        return plan(queries().listingSql().select(queries().selectListings(query), query));
     }
 
     /** Asserts that the listings table is read through {@code index} as {@code range}, in order, joined by key. */
@@ -125,7 +125,7 @@ class SqliteQueryPlanTest {
     @Test
     void aDeepPageOfAnImportSeeksToItsPosition() {
         ListingQuery query = ListingQuery.builder().importId("batch-1").build();
-        List<Sql> segments = queries().listingSql().page(queries().selectPage(), query,
+        List<Sql> segments = queries().listingSql().page(queries().selectListings(), query,
                 PageToken.after(query, 3L, 500_000L));
 
         assertThat(segments).hasSize(1);
@@ -136,30 +136,30 @@ class SqliteQueryPlanTest {
     @Test
     void everyPageSegmentSeeksToItsPosition() {
         ListingQuery byScore = ListingQuery.builder().model("RTX_4090").orderBy(Order.SCORE_DESC).build();
-        List<Sql> score = queries().listingSql().page(queries().selectPage(), byScore,
+        List<Sql> score = queries().listingSql().page(queries().selectListings(), byScore,
                 PageToken.after(byScore, 0.5, 1234L));
         assertIndexRange(plan(score.get(0)), "listings_model_score", "canonical_model=? AND score=? AND rowid<?");
         assertIndexRange(plan(score.get(1)), "listings_model_score", "canonical_model=? AND score<?");
 
         ListingQuery bySeen = ListingQuery.builder().region("USA").orderBy(Order.SEEN_AT_DESC).build();
-        List<Sql> seen = queries().listingSql().page(queries().selectPage(), bySeen,
+        List<Sql> seen = queries().listingSql().page(queries().selectListings(), bySeen,
                 PageToken.after(bySeen, 1_700_000_000_000_000L, 99L));
         assertThat(seen).hasSize(3);
         assertIndexRange(plan(seen.get(0)), "listings_region_seen", "region=? AND seen_at=? AND rowid<?");
         assertIndexRange(plan(seen.get(1)), "listings_region_seen", "region=? AND seen_at<?");
         assertIndexRange(plan(seen.get(2)), "listings_region_seen", "region=? AND seen_at=?");
-        List<Sql> afterNull = queries().listingSql().page(queries().selectPage(), bySeen,
+        List<Sql> afterNull = queries().listingSql().page(queries().selectListings(), bySeen,
                 PageToken.after(bySeen, null, 99L));
         assertIndexRange(plan(afterNull.get(0)), "listings_region_seen", "region=? AND seen_at=? AND rowid<?");
 
         ListingQuery byPrice = ListingQuery.builder().orderBy(Order.PRICE_DESC).build();
-        List<Sql> price = queries().listingSql().page(queries().selectPage(), byPrice,
+        List<Sql> price = queries().listingSql().page(queries().selectListings(), byPrice,
                 PageToken.after(byPrice, 5_000_000L, 7L));
         assertIndexRange(plan(price.get(0)), "listings_price", "price_micros=? AND rowid<?");
         assertIndexRange(plan(price.get(1)), "listings_price", "price_micros<?");
 
         ListingQuery all = ListingQuery.all();
-        List<Sql> imports = queries().listingSql().page(queries().selectPage(), all,
+        List<Sql> imports = queries().listingSql().page(queries().selectListings(), all,
                 PageToken.after(all, 2L, 10L));
         assertIndexRange(plan(imports.get(0)), "sqlite_autoindex_listings_1", "import_key=? AND import_index>?");
         assertIndexRange(plan(imports.get(1)), "sqlite_autoindex_listings_1", "import_key>?");
