@@ -10,27 +10,23 @@ import java.util.List;
  * the {@code ORDER BY} text. Dialect differences go through {@link SqlDialect}.
  *
  * <p>How each filter is served (the plans {@code SqliteQueryPlanTest} and {@code PostgresQueryPlanTest} check):
- * model, score, price, region and time bounds and the import choose an index range (one per query shape, in the
- * order's order); several {@code models} with a score or price order are one such range per model, merged in order
- * by a {@code UNION ALL ... ORDER BY}, and with other orders one seek per model. {@code sourceUrl} seeks the identity
- * index. The spec and offer filters (VRAM, MIG, NVLink, generation, form factor, seller, source type, availability,
- * in stock, match score) have a handful of values each, so an index of theirs would not narrow a scan: they are
- * residual filters, tested on the rows of the range the other filters and the order chose. {@code current} reads the
- * small imports table through {@code imports_source} and is then a residual filter on the import key (or, in
- * import order, the import-key range itself); {@code distinctOffers} is a residual {@code NOT EXISTS} with one seek
- * on the identity index per row it tests.
+ * <ul>
+ *   <li>model, score, price, region and time bounds and the import choose an index range, one per query shape, read
+ *       in the order's order;</li>
+ *   <li>several {@code models} are one seek per model; with a score or price order where the dialect merges index
+ *       ranges, one such range per model, merged in order by a {@code UNION ALL ... ORDER BY};</li>
+ *   <li>{@code sourceUrl} seeks the identity index;</li>
+ *   <li>the spec and offer filters (VRAM, MIG, NVLink, generation, form factor, seller, source type, availability,
+ *       in stock, match score) have a handful of values each, so an index of theirs would not narrow a scan: they
+ *       are residual filters, tested on the rows of the range the other filters and the order chose;</li>
+ *   <li>{@code current} reads the small imports table ({@link SqlDialect#currentImports()}), then is a residual
+ *       filter on the import key (in import order, and for counts and statistics, seeks on the import key);</li>
+ *   <li>{@code distinctOffers} is a residual {@code NOT EXISTS}: one seek on the identity index per row it tests.</li>
+ * </ul>
  */
 public final class ListingSql {
     /** The name a select prefix gives the storage id ({@code l.id AS listing_id}). */
     public static final String ID_ALIAS = "listing_id";
-
-    /**
-     * The newest import of each source: no import of the same source is newer (later imported_at, or as late and
-     * created later). An import without a source has no equal under =, so it is its own source. One seek per import
-     * on imports_source (source, imported_at, id); the listings table is not read.
-     */
-    private static final String CURRENT_IMPORTS = "SELECT ci.id FROM imports ci WHERE NOT EXISTS (SELECT 1"
-            + " FROM imports cj WHERE cj.source = ci.source AND (cj.imported_at, cj.id) > (ci.imported_at, ci.id))";
 
     private final SqlDialect dialect;
     /** Listing {@code d} is the same offer as {@code l} in the same import; a seek on listings_identity. */
@@ -150,7 +146,7 @@ public final class ListingSql {
         addSpecAndOfferPredicates(query, predicates, parameters);
         if (query.current()) {
             predicates.add((seekImports ? "l.import_key" : dialect.residual("l.import_key")) + " IN ("
-                    + CURRENT_IMPORTS + ")");
+                    + dialect.currentImports() + ")");
         }
         if (query.distinctOffers()) {
             // No earlier row of the same offer in the same import: l is the offer's first row.
@@ -278,22 +274,20 @@ public final class ListingSql {
     }
 
     /**
-     * Returns {@code select} with the query's filters, a position predicate (or none) and ORDER BY. Several models
-     * in a score or price order become one arm per model, each one range of that model's index in the order, merged
-     * by {@code UNION ALL ... ORDER BY}: both engines merge such arms as they read them (SQLite's MERGE, PostgreSQL's
-     * Merge Append) instead of sorting every match of every model.
+     * Returns {@code select} with the query's filters, a position predicate (or none) and ORDER BY. Where the dialect
+     * {@linkplain SqlDialect#mergesIndexRanges() merges index ranges}, several models in a score or price order
+     * become one arm per model, each one range of that model's index in the order, merged by
+     * {@code UNION ALL ... ORDER BY} as SQLite reads them (its MERGE) instead of sorting every match of every model.
      */
     private Sql segment(String select, ListingQuery query, String position, List<Object> values) {
         List<Object> parameters = new ArrayList<>();
         boolean seekImports = query.orderBy() == ListingQuery.Order.IMPORT_ORDER;
         StringBuilder sql = new StringBuilder();
         if (mergesModels(query)) {
-            for (String model : query.models()) {
-                if (sql.length() > 0) {
-                    sql.append(" UNION ALL ");
-                }
-                appendFiltered(sql, select, predicates(query, parameters, model, seekImports), position, values,
-                        parameters);
+            for (int i = 0; i < query.models().size(); i++) {
+                sql.append(i == 0 ? "" : " UNION ALL ");
+                appendFiltered(sql, select, predicates(query, parameters, query.models().get(i), seekImports),
+                        position, values, parameters);
             }
             sql.append(" ORDER BY ").append(mergedOrderBy(query.orderBy()));
         } else {
@@ -304,9 +298,11 @@ public final class ListingSql {
         return new Sql(sql.toString(), parameters);
     }
 
-    private static boolean mergesModels(ListingQuery query) {
-        return query.models() != null && query.models().size() > 1 && (query.orderBy() == ListingQuery.Order.SCORE_DESC
-                || query.orderBy() == ListingQuery.Order.PRICE_ASC || query.orderBy() == ListingQuery.Order.PRICE_DESC);
+    private boolean mergesModels(ListingQuery query) {
+        ListingQuery.Order order = query.orderBy();
+        return dialect.mergesIndexRanges() && query.models() != null && query.models().size() > 1
+                && (order == ListingQuery.Order.SCORE_DESC || order == ListingQuery.Order.PRICE_ASC
+                        || order == ListingQuery.Order.PRICE_DESC);
     }
 
     private static void appendFiltered(StringBuilder sql, String select, List<String> predicates, String position,

@@ -42,6 +42,20 @@ public interface SqlDialect {
     /** Returns a predicate comparing two text columns ignoring ASCII case, e.g. two listings' canonical models. */
     String equalIgnoringCase(String column, String otherColumn);
 
+    /**
+     * Returns a SELECT of the storage ids of the current imports, with no parameter: the newest import of each
+     * source, by {@code (imported_at, id)}, and every import without a source; see
+     * {@link io.glyphd.store.ListingQuery#current()}. It reads the imports table only.
+     */
+    String currentImports();
+
+    /**
+     * Returns true if a statement may read several models' index ranges as arms of a {@code UNION ALL ... ORDER BY},
+     * which the engine merges in order as it reads them; false to match the models with one IN list and leave the
+     * plan to the engine.
+     */
+    boolean mergesIndexRanges();
+
     /** Returns the bind value for a boolean. */
     Object booleanValue(boolean value);
 
