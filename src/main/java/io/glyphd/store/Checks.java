@@ -47,6 +47,23 @@ final class Checks {
         return value;
     }
 
+    /** Returns true if the two texts are equal once ASCII letters are folded, as SQLite's NOCASE compares. */
+    static boolean equalsIgnoringAsciiCase(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++) {
+            if (asciiLower(a.charAt(i)) != asciiLower(b.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
     static Integer atLeast(String field, Integer value, int min, String owner) {
         if (value != null && value < min) {
             throw new IllegalArgumentException(field + " must be >= " + min + of(owner) + ", was " + value);

@@ -48,6 +48,11 @@ import java.util.Map;
  * @param heuristics any further attributes, as a JSON object; never null
  * @param importId the import this listing was stored under; set by the store
  * @param importIndex 1-based position of this listing in its import; set by the store
+ * @param offerRows how many rows of its import this listing stands for, itself included, {@code >= 1}: set by the
+ *        store only on a listing read with {@link ListingQuery#distinctOffers()}, null otherwise. It is part of the
+ *        record so that pages, streams and {@link ModelStats#bestListing()} carry it without a second result type;
+ *        like the provenance it is ignored on import, and a listing read without {@code distinctOffers} (the way
+ *        every other read works) has it null, so it reads back equal to the one written
  */
 public record Listing(
         String canonicalModel, BigDecimal price, double score,
@@ -56,7 +61,7 @@ public record Listing(
         String title, String condition, Integer quantity, String availability, Integer minOrderQty, String seller,
         String region, String sourceUrl, String sourceType, Instant seenAt,
         String matchType, Double matchScore, String notes, String warnings, Map<String, Object> heuristics,
-        String importId, Integer importIndex) {
+        String importId, Integer importIndex, Integer offerRows) {
 
     /** Longest text a listing field may hold, in UTF-16 characters. */
     public static final int MAX_TEXT_LENGTH = 10_000;
@@ -110,6 +115,7 @@ public record Listing(
         heuristics = JsonCodec.normalizeObject("heuristics", heuristics, owner);
         importId = importId == null ? null : Checks.importId(importId);
         Checks.atLeast("importIndex", importIndex, 1, owner);
+        Checks.atLeast("offerRows", offerRows, 1, owner);
     }
 
     /** Returns a builder with every component unset. */
@@ -122,9 +128,9 @@ public record Listing(
         return new Builder(this);
     }
 
-    /** Returns a copy of this listing with the given provenance. */
+    /** Returns a copy of this listing with the given provenance and no {@link #offerRows()}. */
     public Listing withProvenance(String importId, Integer importIndex) {
-        return toBuilder().importId(importId).importIndex(importIndex).build();
+        return toBuilder().importId(importId).importIndex(importIndex).offerRows(null).build();
     }
 
     /** Builds a {@link Listing}; {@link #build()} runs the record's checks. Not thread-safe. */
@@ -158,6 +164,7 @@ public record Listing(
         private Map<String, Object> heuristics;
         private String importId;
         private Integer importIndex;
+        private Integer offerRows;
 
         private Builder() {
         }
@@ -192,6 +199,7 @@ public record Listing(
             heuristics = l.heuristics;
             importId = l.importId;
             importIndex = l.importIndex;
+            offerRows = l.offerRows;
         }
 
         /** Sets the canonical model (required). */
@@ -374,6 +382,12 @@ public record Listing(
             return this;
         }
 
+        /** Sets how many rows of its import the listing stands for (normally set by the store). */
+        public Builder offerRows(Integer value) {
+            offerRows = value;
+            return this;
+        }
+
         /**
          * Builds the listing.
          *
@@ -388,7 +402,7 @@ public record Listing(
             return new Listing(canonicalModel, price, score, vramGb, tdpWatts, migSupport, nvlink, generation,
                     cudaCores, slotWidth, pcieGeneration, formFactor, title, condition, quantity, availability,
                     minOrderQty, seller, region, sourceUrl, sourceType, seenAt, matchType, matchScore, notes,
-                    warnings, heuristics, importId, importIndex);
+                    warnings, heuristics, importId, importIndex, offerRows);
         }
     }
 }

@@ -2,8 +2,10 @@ package io.glyphd.store;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Persists scored GPU listings, one import at a time, and answers queries over them.
@@ -117,6 +119,35 @@ public interface ListingStore extends AutoCloseable {
      *         with other filters or another order, or if the query's offset is not 0
      */
     ListingPage queryPage(ListingQuery query, String pageToken);
+
+    /**
+     * Returns every listing that matches a query, in its order, as a stream read page by page: what reading every
+     * {@link #queryPage(ListingQuery, String)} page of the query gives, ties included, with the same guarantees
+     * (each page is read in its own snapshot, and a listing that stays in the store is never returned twice or
+     * skipped). The query's {@code limit} is the page size, not a bound on the stream: it sets how many listings are
+     * held at a time and how many round trips an export takes (an export does best with a large one, such as
+     * {@value ListingQuery#MAX_LIMIT}; {@link Stream#limit} bounds the stream).
+     *
+     * <p>The first page is read before this method returns; each next page when the stream reaches it. Between pages
+     * the stream holds that one page and nothing of the store (no connection, no open result set, no transaction), so
+     * a long export neither pins old data nor blocks writers, and its memory is one page. Close the stream when done
+     * (try-with-resources): closing drops the page and reads no more; an unclosed stream holds only its page. The
+     * stream is sequential and not thread-safe; a page read after the store is closed throws
+     * {@link IllegalStateException}.
+     *
+     * @param query filters, order and page size ({@code limit}); its offset must be 0
+     * @return the matching listings with their provenance, in the query's order
+     * @throws IllegalArgumentException if the query's offset is not 0
+     */
+    default Stream<Listing> streamListings(ListingQuery query) {
+        Objects.requireNonNull(query, "query");
+        if (query.offset() != 0) {
+            throw new IllegalArgumentException("offset must be 0 for streamListings, was " + query.offset()
+                    + "; the stream reads every match");
+        }
+        PageSpliterator pages = new PageSpliterator(this, query);
+        return StreamSupport.stream(pages, false).onClose(pages::close);
+    }
 
     /**
      * Counts the listings that match a query's filters; its order, limit and offset are ignored.

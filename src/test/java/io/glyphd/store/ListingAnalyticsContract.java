@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -542,6 +543,122 @@ public abstract class ListingAnalyticsContract {
         store.insertListings(TestListings.sample(4), "b");
         assertThat(store.modelStats(ListingQuery.builder().importId("none").build())).isEmpty();
         assertThat(store.modelStats(ListingQuery.builder().minScore(2.0).build())).isEmpty();
+    }
+
+    // ---- One row per offer and the current market, on the real data ----
+
+    /** The first row of each offer (source URL and model ignoring case; no URL: on its own), with its row count. */
+    private static List<Listing> offers(List<Listing> rows) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        rows.forEach(l -> counts.merge(offerKey(l), 1, Integer::sum));
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        List<Listing> offers = new ArrayList<>();
+        for (Listing l : rows) {
+            String key = offerKey(l);
+            boolean alone = l.sourceUrl() == null || l.sourceUrl().isEmpty();
+            if (alone || seen.put(key, true) == null) {
+                offers.add(l.toBuilder().offerRows(alone ? 1 : counts.get(key)).build());
+            }
+        }
+        return offers;
+    }
+
+    private static String offerKey(Listing l) {
+        return l.importId() + "\n" + l.sourceUrl() + "\n" + l.canonicalModel().toUpperCase(Locale.ROOT);
+    }
+
+    @Test
+    void theRealFileHolds570OffersThatStandForAllItsRows() {
+        List<Listing> csv = WamatekImports.first();
+        store.insertListings(csv, new ImportRequest(FIRST, "wamatek_scored.csv", null));
+        List<Listing> stored = new ArrayList<>();
+        for (int i = 0; i < csv.size(); i++) {
+            stored.add(csv.get(i).withProvenance(FIRST, i + 1));
+        }
+        ListingQuery offers = ListingQuery.builder().distinctOffers().limit(ListingQuery.MAX_LIMIT).build();
+
+        List<Listing> read;
+        try (var listings = store.streamListings(offers.toBuilder().limit(100).build())) {
+            read = listings.toList();
+        }
+
+        assertThat(csv).hasSize(10_530);
+        assertThat(store.countListings(offers)).isEqualTo(570);
+        assertThat(read).containsExactlyElementsOf(offers(stored)).hasSize(570);
+        assertThat(read.stream().mapToInt(Listing::offerRows).sum()).isEqualTo(10_530);
+        assertThat(read).extracting(l -> new Key(l.sourceUrl(), l.canonicalModel().toUpperCase(Locale.ROOT)))
+                .containsExactlyElementsOf(WamatekImports.identities());
+        for (Listing offer : read.subList(0, 570).stream().filter(l -> l.importIndex() % 7 == 0).toList()) {
+            assertThat(store.history(offer.sourceUrl(), offer.canonicalModel())).singleElement().satisfies(p -> {
+                assertThat(p.rowCount()).as("history of %s", offer).isEqualTo(offer.offerRows());
+                assertThat(p.price()).isEqualByComparingTo(offer.price());
+            });
+        }
+    }
+
+    @Test
+    void offersKeepTheirCountsAndOrderInEveryOrderAndPage() {
+        List<Listing> stored = importBoth();
+        List<Listing> offers = offers(stored);
+        for (ListingQuery.Order order : ListingQuery.Order.values()) {
+            ListingQuery query = ListingQuery.builder().distinctOffers().orderBy(order).limit(ListingQuery.MAX_LIMIT)
+                    .build();
+            List<Listing> full = store.queryListings(query);
+
+            assertThat(full).as("%s", order).containsExactlyInAnyOrderElementsOf(offers);
+            List<Listing> paged = new ArrayList<>();
+            String token = null;
+            do {
+                ListingPage page = store.queryPage(query.toBuilder().limit(97).build(), token);
+                paged.addAll(page.listings());
+                token = page.nextPageToken().orElse(null);
+            } while (token != null);
+            assertThat(paged).as("pages in %s", order).containsExactlyElementsOf(full);
+        }
+        assertThat(offers).hasSize(570 + (570 - 57 + 30 + 3));
+    }
+
+    @Test
+    void theCurrentMarketOfTwoScrapesOfOneSourceIsTheSecond() {
+        List<Listing> stored = importBoth();
+        List<Listing> second = stored.stream().filter(l -> l.importId().equals(SECOND)).toList();
+        ListingQuery current = ListingQuery.builder().current().limit(ListingQuery.MAX_LIMIT).build();
+
+        assertThat(store.countListings(current)).isEqualTo(second.size());
+        assertThat(store.queryListings(current.toBuilder().model("RTX_4070").build()))
+                .containsExactlyElementsOf(second.stream().filter(l -> l.canonicalModel().equals("RTX_4070"))
+                        .toList()).isNotEmpty();
+        assertStats(store.modelStats(current), expectedStats(stored, l -> l.importId().equals(SECOND)));
+    }
+
+    @Test
+    void statsOfTheCurrentMarketCountOffersAndHonourTheMarketFilters() {
+        List<Listing> stored = importBoth();
+        List<Listing> currentOffers = offers(stored).stream().filter(l -> l.importId().equals(SECOND)).toList();
+        ListingQuery dashboard = ListingQuery.builder().current().distinctOffers().build();
+
+        List<ModelStats> stats = store.modelStats(dashboard);
+
+        assertStats(stats, expectedStats(currentOffers, l -> true));
+        assertThat(stats.stream().mapToLong(ModelStats::listingCount).sum()).isEqualTo(570 - 57 + 30 + 3);
+        assertThat(stats).allSatisfy(s -> assertThat(s.bestListing().offerRows()).isPositive());
+        Predicate<Listing> inStock = l -> "Available".equals(l.availability());
+        Predicate<Listing> specs = inStock.and(l -> l.vramGb() != null && l.vramGb() >= 12 && l.vramGb() <= 48
+                && Boolean.FALSE.equals(l.nvlink()) && "Ada".equals(l.generation())
+                && "Dual-slot".equals(l.formFactor()) && l.matchScore() != null && l.matchScore() >= 0.85);
+        Predicate<Listing> unavailable = l -> Set.of("RTX_4060", "RTX_4070").contains(l.canonicalModel())
+                && l.migSupport() != null && "Unavailable".equals(l.availability());
+        assertThat(expectedStats(currentOffers, specs)).hasSizeBetween(2, expectedStats(currentOffers, inStock).size()
+                - 1);
+        assertThat(expectedStats(stored, unavailable)).hasSize(2);
+
+        assertStats(store.modelStats(dashboard.toBuilder().inStock().build()),
+                expectedStats(currentOffers, inStock));
+        assertStats(store.modelStats(dashboard.toBuilder().inStock().minVramGb(12).maxVramGb(48).nvlink(false)
+                .generation("ada").formFactor("DUAL-SLOT").seller("wamatek").sourceType("SHOPIFY_WAMATEK")
+                .minMatchScore(0.85).build()), expectedStats(currentOffers, specs));
+        assertStats(store.modelStats(ListingQuery.builder().models("rtx_4060", "RTX_4070").minMigSupport(0)
+                .availability("unavailable").build()), expectedStats(stored, unavailable));
     }
 
     @Test

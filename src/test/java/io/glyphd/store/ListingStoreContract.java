@@ -5,6 +5,7 @@ import static io.glyphd.store.TestListings.listing;
 import static io.glyphd.store.TestListings.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -12,8 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -42,6 +50,12 @@ public abstract class ListingStoreContract {
     void closeStore() {
         store.close();
     }
+
+    /**
+     * Sets an import's {@code imported_at} behind the store's back, as another writer's clock might have, so that
+     * tests can make two imports exactly as new.
+     */
+    protected abstract void setImportedAt(String importId, Instant importedAt);
 
     private List<Listing> all() {
         return store.queryListings(ListingQuery.builder().limit(ListingQuery.MAX_LIMIT).build());
@@ -424,6 +438,382 @@ public abstract class ListingStoreContract {
             assertThat(full).as("%s", query).isNotEmpty();
             assertThat(readAllPages(query)).as("%s", query).containsExactlyElementsOf(full);
         }
+    }
+
+    // ---- Market filters, the current market and one row per offer ----
+
+    private static final String[] MARKET_MODELS = {"RTX_4090", "rtx_4090", "H100_PCIE_80GB", "A100"};
+    private static final Set<String> CURRENT_IMPORTS = Set.of("b-1", "a-2", "loose");
+
+    /** Row {@code i} of market import {@code k}: every spec and offer field varies, with ties and duplicates. */
+    private static Listing marketRow(int k, int i) {
+        Integer[] vram = {null, 8, 24, 48, 80};
+        Integer[] mig = {null, 0, 4, 7};
+        Boolean[] nvlink = {null, true, false};
+        String[] generation = {"Ada", "ADA", "Hopper", null};
+        String[] formFactor = {"Dual-slot", "SFF", null};
+        String[] seller = {"Wamatek", "wamatek", "Other", null};
+        String[] availability = {"Available", "AVAILABLE", "Unavailable", null, null, null, "In stock"};
+        Integer[] quantity = {null, 0, 5, 1, 0, null, 2};
+        Double[] matchScore = {null, 0.0, 0.5, 0.9};
+        // Offers (url, model ignoring case) repeat within an import: rows i and i + 12 are one offer, and so are
+        // rows 1 and 4 (rtx_4090 and RTX_4090 at the same url). Rows with i % 7 == 5 have an empty url, i % 7 == 6
+        // none: each stands alone.
+        String url = i % 7 == 6 ? null : i % 7 == 5 ? "" : "https://shop/" + (i % 3);
+        return Listing.builder().canonicalModel(MARKET_MODELS[i % 4]).price(String.valueOf(100 + (i % 5) * 100 + k))
+                .score(new double[] {0.5, 0.7, 0.9}[i % 3]).vramGb(vram[i % 5]).migSupport(mig[(i / 2) % 4])
+                .nvlink(nvlink[(i + k) % 3]).generation(generation[(i / 3) % 4]).formFactor(formFactor[(i + 1) % 3])
+                .seller(seller[(i / 4) % 4]).sourceType(i % 2 == 0 ? "Shopify_Wamatek" : null)
+                .availability(availability[i % 7]).quantity(quantity[i % 7]).sourceUrl(url)
+                .matchScore(matchScore[(i / 2) % 4]).region(i % 2 == 0 ? "USA" : "EU").condition("New")
+                .seenAt(i % 8 == 7 ? null : T0.plusSeconds(3600L * (i + k))).title("market " + k + "/" + i).build();
+    }
+
+    /**
+     * Imports two sources' scrapes (shop-a twice, shop-b once) and one import without a source, 26 rows each, and
+     * returns every stored row in storage order. The current market is b-1, a-2 and loose.
+     */
+    private List<Listing> storeMarket() {
+        String[][] imports = {{"a-1", "shop-a"}, {"b-1", "shop-b"}, {"a-2", "shop-a"}, {"loose", null}};
+        for (int k = 0; k < imports.length; k++) {
+            List<Listing> rows = new ArrayList<>();
+            for (int i = 0; i < 26; i++) {
+                rows.add(marketRow(k, i));
+            }
+            store.insertListings(rows, new ImportRequest(imports[k][0], imports[k][1], null));
+        }
+        return readAll(ListingQuery.builder().limit(ListingQuery.MAX_LIMIT).build());
+    }
+
+    private List<Listing> readAll(ListingQuery query) {
+        try (Stream<Listing> listings = store.streamListings(query)) {
+            return listings.collect(Collectors.toList());
+        }
+    }
+
+    /** A listing's offer identity within its import; null for a listing that stands alone. */
+    private static String offerKey(Listing l) {
+        return l.sourceUrl() == null || l.sourceUrl().isEmpty() ? null
+                : l.importId() + "\n" + l.sourceUrl() + "\n" + l.canonicalModel().toUpperCase(Locale.ROOT);
+    }
+
+    /** The first row of each offer, with how many rows it stands for, in storage order. */
+    private static List<Listing> offers(List<Listing> stored) {
+        Map<String, Integer> rows = new HashMap<>();
+        stored.forEach(l -> rows.merge(String.valueOf(offerKey(l)), 1, Integer::sum));
+        Map<String, Boolean> seen = new HashMap<>();
+        List<Listing> offers = new ArrayList<>();
+        for (Listing l : stored) {
+            String key = offerKey(l);
+            if (key == null) {
+                offers.add(l.toBuilder().offerRows(1).build());
+            } else if (seen.put(key, true) == null) {
+                offers.add(l.toBuilder().offerRows(rows.get(key)).build());
+            }
+        }
+        return offers;
+    }
+
+    private static boolean inStock(Listing l) {
+        return "available".equalsIgnoreCase(l.availability())
+                || l.availability() == null && l.quantity() != null && l.quantity() >= 1;
+    }
+
+    private static boolean atLeast(Number value, double min) {
+        return value != null && value.doubleValue() >= min;
+    }
+
+    /**
+     * One filter (or several) of the market: how to ask the store for it, and the definition it must match, as plain
+     * Java over the stored rows.
+     */
+    private record MarketFilter(String name, UnaryOperator<ListingQuery.Builder> query, Predicate<Listing> keeps) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static List<MarketFilter> marketFilters() {
+        Predicate<Listing> cheap = l -> l.price().compareTo(new BigDecimal("300")) <= 0;
+        return List.of(
+                new MarketFilter("models", b -> b.models("rtx_4090", "A100"),
+                        l -> Set.of("RTX_4090", "A100").contains(l.canonicalModel().toUpperCase(Locale.ROOT))),
+                new MarketFilter("one of models", b -> b.models("h100_pcie_80gb"),
+                        l -> l.canonicalModel().equals("H100_PCIE_80GB")),
+                new MarketFilter("minVramGb", b -> b.minVramGb(24), l -> atLeast(l.vramGb(), 24)),
+                new MarketFilter("maxVramGb", b -> b.maxVramGb(24), l -> l.vramGb() != null && l.vramGb() <= 24),
+                new MarketFilter("VRAM range", b -> b.minVramGb(8).maxVramGb(48),
+                        l -> atLeast(l.vramGb(), 8) && l.vramGb() <= 48),
+                new MarketFilter("minMigSupport", b -> b.minMigSupport(4), l -> atLeast(l.migSupport(), 4)),
+                new MarketFilter("nvlink", b -> b.nvlink(true), l -> Boolean.TRUE.equals(l.nvlink())),
+                new MarketFilter("no nvlink", b -> b.nvlink(false), l -> Boolean.FALSE.equals(l.nvlink())),
+                new MarketFilter("generation", b -> b.generation("ada"), l -> "ADA".equalsIgnoreCase(l.generation())),
+                new MarketFilter("formFactor", b -> b.formFactor("dual-SLOT"),
+                        l -> "Dual-slot".equals(l.formFactor())),
+                new MarketFilter("seller", b -> b.seller("WAMATEK"), l -> "wamatek".equalsIgnoreCase(l.seller())),
+                new MarketFilter("sourceType", b -> b.sourceType("shopify_wamatek"),
+                        l -> "Shopify_Wamatek".equals(l.sourceType())),
+                new MarketFilter("availability", b -> b.availability("unavailable"),
+                        l -> "Unavailable".equals(l.availability())),
+                new MarketFilter("inStock", ListingQuery.Builder::inStock, ListingStoreContract::inStock),
+                new MarketFilter("sourceUrl", b -> b.sourceUrl("https://shop/1"),
+                        l -> "https://shop/1".equals(l.sourceUrl())),
+                new MarketFilter("minMatchScore", b -> b.minMatchScore(0.5), l -> atLeast(l.matchScore(), 0.5)),
+                new MarketFilter("current", ListingQuery.Builder::current,
+                        l -> CURRENT_IMPORTS.contains(l.importId())),
+                new MarketFilter("distinctOffers", ListingQuery.Builder::distinctOffers, l -> true),
+                new MarketFilter("models, VRAM and in stock",
+                        b -> b.models("RTX_4090", "H100_PCIE_80GB").minVramGb(24).inStock(),
+                        l -> !l.canonicalModel().equals("A100") && atLeast(l.vramGb(), 24) && inStock(l)),
+                new MarketFilter("current offers in stock up to 300 USD",
+                        b -> b.current().distinctOffers().inStock().maxPrice(new BigDecimal("300")),
+                        l -> CURRENT_IMPORTS.contains(l.importId()) && inStock(l) && cheap.test(l)),
+                new MarketFilter("nvlink, MIG, seller and score", b -> b.nvlink(true).minMigSupport(4)
+                        .seller("wamatek").minScore(0.6), l -> Boolean.TRUE.equals(l.nvlink())
+                        && atLeast(l.migSupport(), 4) && "wamatek".equalsIgnoreCase(l.seller()) && l.score() >= 0.6),
+                new MarketFilter("generation, form factor, match score, region and time",
+                        b -> b.generation("ADA").formFactor("SFF").minMatchScore(0.0).region("usa").seenAfter(T0),
+                        l -> "ada".equalsIgnoreCase(l.generation()) && "SFF".equals(l.formFactor())
+                                && atLeast(l.matchScore(), 0.0) && "USA".equals(l.region()) && l.seenAt() != null),
+                new MarketFilter("one offer's rows", b -> b.sourceUrl("https://shop/2").distinctOffers(),
+                        l -> "https://shop/2".equals(l.sourceUrl())),
+                new MarketFilter("current offers of two models", b -> b.models("a100", "rtx_4090").current()
+                        .distinctOffers().importId("a-2"), l -> !l.canonicalModel().startsWith("H100")
+                        && l.importId().equals("a-2")));
+    }
+
+    /** The listings {@code order} puts first, ties broken by storage order as documented. */
+    private static Comparator<Listing> storageOrder(ListingQuery.Order order, List<Listing> stored) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < stored.size(); i++) {
+            position.put(stored.get(i).importId() + "#" + stored.get(i).importIndex(), i);
+        }
+        Comparator<Listing> stored1 = Comparator.comparing(l -> position.get(l.importId() + "#" + l.importIndex()));
+        return switch (order) {
+            case SCORE_DESC -> Comparator.comparingDouble(Listing::score).reversed()
+                    .thenComparing(stored1.reversed());
+            case PRICE_ASC -> Comparator.comparing(Listing::price).thenComparing(stored1);
+            case PRICE_DESC -> Comparator.comparing(Listing::price).reversed().thenComparing(stored1.reversed());
+            case SEEN_AT_DESC -> Comparator.comparing(Listing::seenAt,
+                    Comparator.nullsFirst(Comparator.<Instant>naturalOrder())).reversed()
+                    .thenComparing(stored1.reversed());
+            case IMPORT_ORDER -> stored1;
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(ListingQuery.Order.class)
+    void eachMarketFilterAloneAndCombinedKeepsWhatItsDefinitionKeepsInEveryWay(ListingQuery.Order order) {
+        List<Listing> stored = storeMarket();
+        assertThat(stored).hasSize(4 * 26);
+
+        for (MarketFilter filter : marketFilters()) {
+            ListingQuery query = filter.query().apply(ListingQuery.builder()).orderBy(order)
+                    .limit(ListingQuery.MAX_LIMIT).build();
+            List<Listing> expected = (query.distinctOffers() ? offers(stored) : stored).stream()
+                    .filter(filter.keeps()).sorted(storageOrder(order, stored)).collect(Collectors.toList());
+            assertThat(expected).as("%s keeps something, not everything", filter).isNotEmpty()
+                    .hasSizeLessThan(stored.size());
+
+            assertThat(store.queryListings(query)).as("%s", filter).containsExactlyElementsOf(expected);
+            assertThat(store.countListings(query)).as("count of %s", filter).isEqualTo(expected.size());
+            assertThat(readAllPages(query.toBuilder().limit(4).build())).as("pages of %s", filter)
+                    .containsExactlyElementsOf(expected);
+            assertThat(readAll(query.toBuilder().limit(3).build())).as("stream of %s", filter)
+                    .containsExactlyElementsOf(expected);
+            if (order == ListingQuery.Order.SCORE_DESC) {
+                assertStatsAgree(filter, store.modelStats(query), expected);
+            }
+        }
+    }
+
+    /** Per model: as many listings as the filter keeps, and the best is the first that SCORE_DESC lists. */
+    private static void assertStatsAgree(MarketFilter filter, List<ModelStats> stats, List<Listing> byScore) {
+        Map<String, List<Listing>> byModel = new LinkedHashMap<>();
+        byScore.forEach(l -> byModel.computeIfAbsent(l.canonicalModel().toUpperCase(Locale.ROOT),
+                m -> new ArrayList<>()).add(l));
+        assertThat(stats).as("stats of %s", filter).hasSize(byModel.size()).allSatisfy(s -> {
+            List<Listing> rows = byModel.get(s.canonicalModel().toUpperCase(Locale.ROOT));
+            assertThat(s.listingCount()).as("stats of %s: %s", filter, s.canonicalModel()).isEqualTo(rows.size());
+            assertThat(s.bestListing()).as("stats of %s: %s", filter, s.canonicalModel()).isEqualTo(rows.get(0));
+        });
+    }
+
+    @Test
+    void aTokenOfAQueryWithOtherMarketFiltersIsRejected() {
+        storeMarket();
+        ListingQuery base = ListingQuery.builder().orderBy(ListingQuery.Order.SCORE_DESC).limit(2).build();
+        String baseToken = store.queryPage(base).nextPageToken().orElseThrow();
+
+        for (MarketFilter filter : marketFilters()) {
+            ListingQuery other = filter.query().apply(base.toBuilder()).build();
+            assertThatThrownBy(() -> store.queryPage(other, baseToken)).as("%s", filter)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("different query");
+            String token = store.queryPage(other).nextPageToken().orElse(null);
+            if (token != null) {
+                assertThatThrownBy(() -> store.queryPage(base, token)).as("%s", filter)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("different query");
+                assertThat(store.queryPage(other, token).listings()).as("%s", filter).isNotEmpty();
+            }
+        }
+        ListingQuery models = base.toBuilder().models("A100", "RTX_4090").build();
+        String modelsToken = store.queryPage(models).nextPageToken().orElseThrow();
+        assertThatThrownBy(() -> store.queryPage(base.toBuilder().models("RTX_4090", "A100").build(), modelsToken))
+                .as("models in another order").isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void oneRowPerOfferCountsEachOfferOnceAndSaysHowManyRowsItStandsFor() {
+        List<Listing> rows = List.of(
+                listing("RTX_4090", "1599", 0.5).toBuilder().sourceUrl("https://shop/4090").build(),
+                listing("rtx_4090", "1499", 0.6).toBuilder().sourceUrl("https://shop/4090").build(),
+                listing("RTX_4090", "1399", 0.7).toBuilder().sourceUrl("https://SHOP/4090").build(),
+                listing("H100", "25000", 0.9).toBuilder().sourceUrl("https://shop/4090").build(),
+                listing("RTX_4090", "999", 0.1),
+                listing("RTX_4090", "998", 0.1),
+                listing("RTX_4090", "997", 0.1).toBuilder().sourceUrl("").build(),
+                listing("RTX_4090", "996", 0.1).toBuilder().sourceUrl("").build(),
+                listing("RTX_4090", "1599", 0.5).toBuilder().sourceUrl("https://shop/4090").build());
+        store.insertListings(rows, "monday");
+        store.insertListings(rows.subList(1, 3), "tuesday");
+        ListingQuery offers = ListingQuery.builder().distinctOffers().build();
+
+        assertThat(store.queryListings(offers)).extracting(Listing::importId, Listing::importIndex,
+                Listing::offerRows).containsExactly(tuple("monday", 1, 3), tuple("monday", 3, 1),
+                tuple("monday", 4, 1), tuple("monday", 5, 1), tuple("monday", 6, 1), tuple("monday", 7, 1),
+                tuple("monday", 8, 1), tuple("tuesday", 1, 1), tuple("tuesday", 2, 1));
+        assertThat(store.countListings(offers)).isEqualTo(9);
+        assertThat(store.queryListings(ListingQuery.all())).as("without the option, every row and no count")
+                .hasSize(11).allSatisfy(l -> assertThat(l.offerRows()).isNull());
+        assertThat(store.queryListings(offers.toBuilder().minScore(0.55).build()))
+                .as("the first row stands for the offer: a better duplicate does not make it match")
+                .extracting(Listing::importId, Listing::importIndex)
+                .containsExactly(tuple("monday", 3), tuple("monday", 4), tuple("tuesday", 1), tuple("tuesday", 2));
+        assertThat(store.modelStats(offers)).extracting(ModelStats::canonicalModel, ModelStats::listingCount)
+                .containsExactly(tuple("H100", 1L), tuple("RTX_4090", 8L));
+    }
+
+    @Test
+    void offerRowsAreNotStoredAndAListingReadAsAnOfferReimportsEqual() {
+        Listing listing = TestListings.full();
+        store.insertListings(List.of(listing, listing), "first");
+        Listing offer = store.queryListings(ListingQuery.builder().distinctOffers().build()).get(0);
+        assertThat(offer.offerRows()).isEqualTo(2);
+
+        store.insertListings(List.of(offer), "again");
+
+        assertThat(store.queryListings(ListingQuery.builder().importId("again").build()))
+                .containsExactly(listing.withProvenance("again", 1));
+    }
+
+    @Test
+    void theCurrentMarketIsTheNewestImportOfEachSource() {
+        store.insertListings(sample(2), new ImportRequest("a-mon", "shop-a", null));
+        store.insertListings(sample(3), new ImportRequest("b-mon", "shop-b", null));
+        store.insertListings(sample(4), new ImportRequest("a-tue", "shop-a", null));
+        store.insertListings(sample(1), new ImportRequest("x", null, "no source: a source of its own"));
+        store.insertListings(sample(1), new ImportRequest("y", null, null));
+        store.insertListings(sample(1), new ImportRequest("c", "Shop-A", "sources compare exactly"));
+        ListingQuery current = ListingQuery.builder().current().build();
+
+        assertThat(importsOf(current)).containsExactly("b-mon", "a-tue", "x", "y", "c");
+        assertThat(store.countListings(current)).isEqualTo(3 + 4 + 1 + 1 + 1);
+
+        store.insertListings(sample(5), new ImportRequest("a-mon", "shop-a", "a re-import is the newest"));
+        assertThat(importsOf(current)).containsExactly("a-mon", "b-mon", "x", "y", "c");
+        assertThat(store.countListings(current)).isEqualTo(5 + 3 + 1 + 1 + 1);
+
+        store.insertListings(sample(1), new ImportRequest("b-mon", "shop-a", "moved to another source"));
+        assertThat(importsOf(current)).containsExactly("b-mon", "x", "y", "c");
+
+        store.deleteImport("b-mon");
+        assertThat(importsOf(current)).containsExactly("a-mon", "x", "y", "c");
+        assertThat(store.queryListings(current.toBuilder().importId("a-tue").build())).isEmpty();
+    }
+
+    private List<String> importsOf(ListingQuery query) {
+        return readAll(query.toBuilder().limit(ListingQuery.MAX_LIMIT).build()).stream().map(Listing::importId)
+                .distinct().toList();
+    }
+
+    @Test
+    void amongImportsOfASourceAsNewAsEachOtherTheOneCreatedLastIsCurrent() {
+        store.insertListings(sample(1), new ImportRequest("first", "shop", null));
+        store.insertListings(sample(2), new ImportRequest("second", "shop", null));
+        store.insertListings(sample(3), new ImportRequest("third", "shop", null));
+        setImportedAt("first", T0);
+        setImportedAt("second", T0);
+        setImportedAt("third", T0.minusNanos(1000));
+        ListingQuery current = ListingQuery.builder().current().build();
+
+        assertThat(importsOf(current)).containsExactly("second");
+
+        setImportedAt("first", T0.plusNanos(1000));
+        assertThat(importsOf(current)).containsExactly("first");
+    }
+
+    // ---- Streaming ----
+
+    @ParameterizedTest
+    @EnumSource(ListingQuery.Order.class)
+    void aStreamGivesEveryMatchInOrderTiesAndNullsIncluded(ListingQuery.Order order) {
+        storeTies();
+
+        for (int pageSize : new int[] {1, 7, 41, 1000}) {
+            ListingQuery query = ListingQuery.builder().orderBy(order).limit(pageSize).build();
+            List<Listing> full = store.queryListings(query.toBuilder().limit(ListingQuery.MAX_LIMIT).build());
+
+            assertThat(readAll(query)).as("page size %d", pageSize).containsExactlyElementsOf(full).hasSize(41);
+        }
+        assertThat(readAll(ListingQuery.builder().orderBy(order).model("none").build())).isEmpty();
+    }
+
+    @Test
+    void aStreamReadsEachPageWhenItGetsThere() {
+        store.insertListings(sample(6), "early");
+        List<Listing> read = new ArrayList<>();
+
+        try (Stream<Listing> listings = store.streamListings(ListingQuery.builder().limit(2).build())) {
+            Iterator<Listing> it = listings.iterator();
+            read.add(it.next());
+            read.add(it.next());
+            store.insertListings(sample(2), "late");
+            store.deleteImport("early");
+            store.insertListings(sample(6), "early");
+            it.forEachRemaining(read::add);
+        }
+
+        assertThat(read).extracting(Listing::importId, Listing::importIndex).containsExactly(tuple("early", 1),
+                tuple("early", 2), tuple("late", 1), tuple("late", 2), tuple("early", 1), tuple("early", 2),
+                tuple("early", 3), tuple("early", 4), tuple("early", 5), tuple("early", 6));
+    }
+
+    @Test
+    void aClosedStreamReadsNoFurtherPageAndAStreamNeedsAnOpenStore() {
+        store.insertListings(sample(6), "b");
+        ListingQuery query = ListingQuery.builder().limit(2).build();
+        Stream<Listing> closed = store.streamListings(query);
+        Iterator<Listing> closedIt = closed.iterator();
+        Stream<Listing> open = store.streamListings(query);
+        Iterator<Listing> openIt = open.iterator();
+        assertThat(closedIt.next().importIndex()).isEqualTo(1);
+        openIt.next();
+        openIt.next();
+
+        closed.close();
+        store.close();
+
+        assertThat(closedIt.hasNext()).isFalse();
+        assertThatThrownBy(openIt::hasNext).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.streamListings(query)).isInstanceOf(IllegalStateException.class);
+        open.close();
+    }
+
+    @Test
+    void aStreamNeedsOffsetZero() {
+        assertThatThrownBy(() -> store.streamListings(ListingQuery.builder().offset(1).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset");
     }
 
     @Test

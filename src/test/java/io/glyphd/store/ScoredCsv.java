@@ -62,9 +62,23 @@ final class ScoredCsv {
                     .condition(field(r, header, "condition"))
                     .seller(field(r, header, "seller"))
                     .sourceType(field(r, header, "source_type"))
+                    // The pipeline writes Available or Unavailable in its quantity column.
+                    .availability(field(r, header, "quantity"))
+                    .vramGb(integer(field(r, header, "vram_gb")))
+                    .migSupport(integer(field(r, header, "mig_capable")))
+                    .nvlink(field(r, header, "nvlink") == null ? null : Boolean.valueOf(field(r, header, "nvlink")))
+                    .generation(field(r, header, "generation"))
+                    .formFactor(field(r, header, "form_factor"))
+                    .matchScore(field(r, header, "match_score") == null ? null
+                            : Double.valueOf(field(r, header, "match_score")))
                     .build());
         }
         return listings;
+    }
+
+    /** Reads a whole number the pipeline writes as a float, e.g. {@code 12.0}. */
+    private static Integer integer(String value) {
+        return value == null ? null : new BigDecimal(value).intValueExact();
     }
 
     private static String field(List<String> record, Map<String, Integer> header, String name) {

@@ -40,7 +40,15 @@ class ScoredCsvTest {
             assertThat(l.score()).isEqualTo(0.274989);
             assertThat(l.region()).isEqualTo("USA");
             assertThat(l.sourceUrl()).isEqualTo("https://wamatek.com/products/msi-rtx-5070-12g-shadow-2x-oc");
+            assertThat(l.availability()).isEqualTo("Available");
+            assertThat(l.vramGb()).isEqualTo(12);
+            assertThat(l.migSupport()).isZero();
+            assertThat(l.nvlink()).isFalse();
+            assertThat(l.generation()).isEqualTo("Blackwell");
+            assertThat(l.formFactor()).isEqualTo("Dual-slot");
+            assertThat(l.matchScore()).isEqualTo(0.9);
         });
+        assertThat(listings).filteredOn(l -> "Available".equals(l.availability())).hasSize(2_214);
         assertThat(listings).anySatisfy(l -> assertThat(l.title())
                 .isEqualTo("StarTech.com SDI to HDMI Converter &acirc;&euro;\" 3G SDI to HDMI Adapter with SDI Loop"
                         + " Through Output"));

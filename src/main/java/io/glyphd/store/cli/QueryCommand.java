@@ -1,7 +1,6 @@
 package io.glyphd.store.cli;
 
 import io.glyphd.store.Listing;
-import io.glyphd.store.ListingPage;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.io.ListingFormat;
@@ -12,9 +11,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -24,7 +25,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code glyphd-store query}: prints the listings that match filters, as a table, JSON or CSV. */
 @Command(name = "query", description = {"Prints the listings that match all the given filters.",
-    "Model, region and condition match exactly, ignoring case; bounds are inclusive."})
+    "Text filters (model, region, condition, generation, form factor, seller, source type, availability) match"
+            + " exactly, ignoring case; the source URL matches exactly; bounds are inclusive."})
 final class QueryCommand extends StoreCommand {
     @Mixin
     FilterOptions filters = new FilterOptions();
@@ -41,7 +43,8 @@ final class QueryCommand extends StoreCommand {
     @Option(names = "--offset", paramLabel = "N", description = "Listings to skip first (default: 0).")
     Long offset;
 
-    @Option(names = "--all", description = "Print every matching listing (not with --limit or --offset).")
+    @Option(names = "--all", description = "Print every matching listing, read page by page"
+            + " (not with --limit or --offset).")
     boolean all;
 
     @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
@@ -72,25 +75,34 @@ final class QueryCommand extends StoreCommand {
     }
 
     private void printTable(ListingStore store, ListingQuery query) {
-        Table table = new Table("SCORE", "MODEL", "PRICE", "VRAM_GB", "AVAILABILITY", "REGION", "IMPORT", "ROW",
-                "TITLE").alignRight(0, 2, 3, 7);
-        long shown = forEachPage(store, query, page -> page.forEach(l -> table.row(score(l.score()),
-                l.canonicalModel(), price(l.price()), l.vramGb(), l.availability(), l.region(), l.importId(),
-                l.importIndex(), l.title())));
+        boolean offers = query.distinctOffers();
+        Table table = offers ? new Table("SCORE", "MODEL", "PRICE", "VRAM_GB", "AVAILABILITY", "REGION", "IMPORT",
+                "ROW", "ROWS", "TITLE").alignRight(0, 2, 3, 7, 8)
+                : new Table("SCORE", "MODEL", "PRICE", "VRAM_GB", "AVAILABILITY", "REGION", "IMPORT", "ROW",
+                        "TITLE").alignRight(0, 2, 3, 7);
+        long shown = forEach(store, query, l -> {
+            if (offers) {
+                table.row(score(l.score()), l.canonicalModel(), price(l.price()), l.vramGb(), l.availability(),
+                        l.region(), l.importId(), l.importIndex(), l.offerRows(), l.title());
+            } else {
+                table.row(score(l.score()), l.canonicalModel(), price(l.price()), l.vramGb(), l.availability(),
+                        l.region(), l.importId(), l.importIndex(), l.title());
+            }
+        });
         if (shown == 0) {
-            err().println("No listings match.");
+            err().println(offers ? "No offers match." : "No listings match.");
             return;
         }
         table.print(out());
-        err().println("Listings " + (query.offset() + 1) + "-" + (query.offset() + shown) + " of "
-                + store.countListings(query) + " matching.");
+        err().println((offers ? "Offers " : "Listings ") + (query.offset() + 1) + "-" + (query.offset() + shown)
+                + " of " + store.countListings(query) + " matching.");
     }
 
-    /** Writes the matching listings page by page, so {@code --all} never holds more than one page. */
+    /** Writes the matching listings as they are read, so {@code --all} never holds more than one page. */
     private void export(ListingStore store, ListingQuery query, ListingFormat listingFormat) {
         PrintWriter out = out();
         try (ListingWriter writer = ListingWriter.open(out, listingFormat)) {
-            forEachPage(store, query, page -> page.forEach(writer::write));
+            forEach(store, query, writer::write);
         }
         if (listingFormat == ListingFormat.JSON) {
             out.println();
@@ -98,26 +110,26 @@ final class QueryCommand extends StoreCommand {
     }
 
     /**
-     * Hands {@code action} the query's one page or, with {@code --all}, every page through the store's keyset
-     * pages (each page costs the same however deep; no listing is skipped or repeated when the order has ties),
-     * stopping early if stdout has failed. Returns how many listings it handed over.
+     * Hands {@code action} the query's one page or, with {@code --all}, every match through
+     * {@link ListingStore#streamListings} (keyset pages: each costs the same however deep, and no listing is skipped
+     * or repeated when the order has ties), stopping early if stdout has failed. Returns how many listings it handed
+     * over.
      */
-    private long forEachPage(ListingStore store, ListingQuery query, Consumer<List<Listing>> action) {
+    private long forEach(ListingStore store, ListingQuery query, Consumer<Listing> action) {
         if (!all) {
             List<Listing> page = store.queryListings(query);
-            action.accept(page);
+            page.forEach(action);
             return page.size();
         }
         long count = 0;
-        ListingPage page = store.queryPage(query);
-        while (true) {
-            action.accept(page.listings());
-            count += page.listings().size();
-            if (page.nextPageToken().isEmpty() || out().checkError()) {
-                return count;
+        try (Stream<Listing> listings = store.streamListings(query)) {
+            Iterator<Listing> it = listings.iterator();
+            while (it.hasNext() && !out().checkError()) {
+                action.accept(it.next());
+                count++;
             }
-            page = store.queryPage(query, page.nextPageToken().get());
         }
+        return count;
     }
 
     /** Converts {@code score}, {@code price}, {@code price-desc}, {@code seen} and {@code import}. */

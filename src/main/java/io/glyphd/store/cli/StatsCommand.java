@@ -15,8 +15,9 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "stats", description = {
     "Prints, per model, how many listings match the filters (those of query), their lowest, median, highest and"
             + " average price, their average and best score, and the best-scoring listing.",
-    "Every row counts, duplicates included. The median of an even count is the mean of the two middle prices;"
-            + " the average is rounded half-even to the micro-dollar."})
+    "Every row counts, duplicates included, unless --distinct-offers counts each offer once (by its first row)."
+            + " The median of an even count is the mean of the two middle prices; the average is rounded half-even"
+            + " to the micro-dollar."})
 final class StatsCommand extends StoreCommand {
     @Mixin
     FilterOptions filters;
@@ -69,18 +70,19 @@ final class StatsCommand extends StoreCommand {
                         "max_price", "average_price", "average_score", "best_score", "best_price", "best_import_id",
                         "best_import_index", "best_title", "best_source_url"), rows);
             }
-            default -> printTable(stats);
+            default -> printTable(stats, query.distinctOffers());
         }
         return 0;
     }
 
-    private void printTable(List<ModelStats> stats) {
+    private void printTable(List<ModelStats> stats, boolean offers) {
         if (stats.isEmpty()) {
-            err().println("No listings match.");
+            err().println(offers ? "No offers match." : "No listings match.");
             return;
         }
-        Table table = new Table("MODEL", "LISTINGS", "MIN", "MEDIAN", "MAX", "AVERAGE", "AVG_SCORE", "BEST_SCORE",
-                "BEST_PRICE", "BEST_IMPORT", "ROW", "BEST_TITLE").alignRight(1, 2, 3, 4, 5, 6, 7, 8, 10);
+        Table table = new Table("MODEL", offers ? "OFFERS" : "LISTINGS", "MIN", "MEDIAN", "MAX", "AVERAGE",
+                "AVG_SCORE", "BEST_SCORE", "BEST_PRICE", "BEST_IMPORT", "ROW", "BEST_TITLE")
+                .alignRight(1, 2, 3, 4, 5, 6, 7, 8, 10);
         long listings = 0;
         for (ModelStats s : stats) {
             Listing best = s.bestListing();
@@ -90,6 +92,6 @@ final class StatsCommand extends StoreCommand {
             listings += s.listingCount();
         }
         table.print(out());
-        err().println(stats.size() + " models, " + listings + " listings.");
+        err().println(stats.size() + " models, " + listings + (offers ? " offers." : " listings."));
     }
 }

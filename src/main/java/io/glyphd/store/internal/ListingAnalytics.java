@@ -29,7 +29,7 @@ public final class ListingAnalytics {
     private static final int CHANGED = 3;
     private static final int UNCHANGED = 0;
     /** First column after the listing columns in a {@link SqlDialect#modelStats} row. */
-    private static final int STATS = 30;
+    private static final int STATS = 31;
 
     private final ListingQueries queries;
     private final SqlDialect dialect;
@@ -126,7 +126,7 @@ public final class ListingAnalytics {
         List<Object> parameters = new ArrayList<>();
         StringBuilder where = new StringBuilder();
         queries.listingSql().appendWhere(where, filter, parameters);
-        return dialect.modelStats(queries.listingColumns(), where.toString(), parameters);
+        return dialect.modelStats(queries.listingColumns(filter), where.toString(), parameters);
     }
 
     /** Returns per-model statistics over the listings a filter selects. */

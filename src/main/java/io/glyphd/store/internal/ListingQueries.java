@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
 /** The read side every backend shares: statements, their binding and the row mappers. Immutable, thread-safe. */
 public final class ListingQueries {
     private static final Logger LOG = LoggerFactory.getLogger(ListingQueries.class);
-    /** Column of the storage id in {@link #selectPage()}, after the listing columns. */
-    private static final int ID_COLUMN = 30;
-    /** Column of the import's storage key in {@link #selectPage()}. */
-    private static final int IMPORT_KEY_COLUMN = 31;
+    /** Column of {@link Listing#offerRows()}, the last of the listing columns. */
+    private static final int OFFER_ROWS_COLUMN = 30;
+    /** Column of the storage id in {@link #selectListings()}, after the listing columns. */
+    private static final int ID_COLUMN = 31;
+    /** Column of the import's storage key in {@link #selectListings()}. */
+    private static final int IMPORT_KEY_COLUMN = 32;
 
     private static final String IMPORT_COLUMNS = "import_id, imported_at, source, record_count, description";
     private static final String LIST_IMPORTS = "SELECT " + IMPORT_COLUMNS
@@ -31,22 +33,26 @@ public final class ListingQueries {
     private final SqlDialect dialect;
     private final ListingSql listingSql;
     private final String listingColumns;
+    private final String offerColumns;
     private final String selectListings;
-    private final String selectPage;
+    private final String selectOffers;
 
     /** Creates the queries of one backend. */
     public ListingQueries(SqlDialect dialect) {
         this.dialect = dialect;
         this.listingSql = new ListingSql(dialect);
-        this.listingColumns = """
+        String columns = """
                 i.import_id, l.import_index, l.canonical_model, l.%s, l.score, l.vram_gb, l.tdp_watts,
                 l.mig_support, l.nvlink, l.generation, l.cuda_cores, l.slot_width, l.pcie_generation, l.form_factor,
                 l.title, l.condition, l.quantity, l.availability, l.min_order_qty, l.seller, l.region, l.source_url,
                 l.source_type, l.seen_at, l.match_type, l.match_score, l.notes, l.warnings, l.heuristics"""
                 .formatted(dialect.priceColumn());
-        this.selectListings = "SELECT " + listingColumns + " FROM listings l JOIN imports i ON i.id = l.import_key";
-        this.selectPage = "SELECT " + listingColumns
-                + ", l.id, l.import_key FROM listings l JOIN imports i ON i.id = l.import_key";
+        this.listingColumns = columns + ", CAST(NULL AS integer) AS offer_rows";
+        this.offerColumns = columns + ", " + listingSql.offerRowsColumn() + " AS offer_rows";
+        String from = ", l.id AS " + ListingSql.ID_ALIAS + ", l.import_key FROM listings l JOIN imports i"
+                + " ON i.id = l.import_key";
+        this.selectListings = "SELECT " + listingColumns + from;
+        this.selectOffers = "SELECT " + offerColumns + from;
     }
 
     /** Returns the backend's dialect. */
@@ -60,29 +66,33 @@ public final class ListingQueries {
     }
 
     /**
-     * Returns every listing column, in the order {@link #mapListing} reads them; {@code l} is listings, {@code i}
-     * imports.
+     * Returns every listing column, in the order {@link #mapListing} reads them, for a query with or without
+     * {@link ListingQuery#distinctOffers()} (whose last column, {@code offer_rows}, is null without it); {@code l}
+     * is listings, {@code i} imports.
      */
-    public String listingColumns() {
-        return listingColumns;
+    public String listingColumns(ListingQuery query) {
+        return query.distinctOffers() ? offerColumns : listingColumns;
     }
 
-    /** Returns {@code SELECT} of the listing columns from listings joined to imports, with no WHERE clause. */
+    /**
+     * Returns {@code SELECT} of the listing columns from listings joined to imports, with no WHERE clause, then the
+     * row's position: storage id (column 31, named {@value ListingSql#ID_ALIAS}), import key (column 32).
+     */
     public String selectListings() {
         return selectListings;
     }
 
-    /** Returns {@link #selectListings()} plus the row's position: storage id (column 30), import key (column 31). */
-    public String selectPage() {
-        return selectPage;
+    /** Returns {@link #selectListings()} with the listing columns {@link #listingColumns(ListingQuery)} gives. */
+    public String selectListings(ListingQuery query) {
+        return query.distinctOffers() ? selectOffers : selectListings;
     }
 
     /** Returns the listings a query selects, in its order. */
     public List<Listing> queryListings(Connection connection, ListingQuery query) throws SQLException {
-        return listings(connection, listingSql.select(selectListings, query));
+        return listings(connection, listingSql.select(selectListings(query), query));
     }
 
-    /** Runs a statement selecting {@link #listingColumns()} and maps every row. */
+    /** Runs a statement selecting {@link #listingColumns(ListingQuery)} and maps every row. */
     public List<Listing> listings(Connection connection, Sql sql) throws SQLException {
         long start = System.nanoTime();
         List<Listing> result = new ArrayList<>();
@@ -109,7 +119,7 @@ public final class ListingQueries {
         int wanted = query.limit() + 1;
         List<Listing> listings = new ArrayList<>(Math.min(wanted, 1_000));
         PageToken last = null;
-        List<Sql> segments = listingSql.page(selectPage, query, after);
+        List<Sql> segments = listingSql.page(selectListings(query), query, after);
         for (int i = 0; i < segments.size() && listings.size() < wanted; i++) {
             Sql sql = segments.get(i).withLimit(wanted - listings.size());
             try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
@@ -135,7 +145,7 @@ public final class ListingQueries {
     }
 
     /**
-     * Returns the position of a row of a {@link #selectPage()} result in the query's order. Keys are taken from the
+     * Returns the position of a row of a {@link #selectListings()} result in the query's order. Keys are taken from the
      * mapped listing, whose price and time are exactly what the row stores, in backend-neutral units (micro-dollars,
      * epoch microseconds), so a token does not depend on the engine that issued it.
      */
@@ -192,7 +202,7 @@ public final class ListingQueries {
         }
     }
 
-    /** Maps one row of {@link #listingColumns()}. */
+    /** Maps one row of {@link #listingColumns(ListingQuery)}. */
     public Listing mapListing(ResultSet rs) throws SQLException {
         return new Listing(
                 rs.getString(3), dialect.readPrice(rs, 4), rs.getDouble(5),
@@ -203,7 +213,8 @@ public final class ListingQueries {
                 JdbcValues.getInteger(rs, 19), rs.getString(20), rs.getString(21), rs.getString(22),
                 rs.getString(23), dialect.readInstant(rs, 24), rs.getString(25),
                 JdbcValues.getDouble(rs, 26), rs.getString(27), rs.getString(28),
-                dialect.readHeuristics(rs, 29), rs.getString(1), rs.getInt(2));
+                dialect.readHeuristics(rs, 29), rs.getString(1), rs.getInt(2),
+                JdbcValues.getInteger(rs, OFFER_ROWS_COLUMN));
     }
 
     private ImportMetadata mapImport(ResultSet rs) throws SQLException {

@@ -113,7 +113,9 @@ public record PageToken(ListingQuery.Order order, String fingerprint, Object key
     /**
      * Returns 16 hex digits that identify the query's filters and order: equal for two queries that differ only in
      * limit and offset, and, for all practical purposes, different otherwise. Values are compared as given (a model
-     * spelled in another case is another query); prices compare by value (595.99 equals 595.990).
+     * spelled in another case is another query, and so are the same models in another order); prices compare by
+     * value (595.99 equals 595.990). The filters added after the first release enter the text only when set, so a
+     * token of a query without them stays valid across that upgrade.
      */
     public static String fingerprint(ListingQuery q) {
         StringBuilder text = new StringBuilder();
@@ -127,6 +129,22 @@ public record PageToken(ListingQuery.Order order, String fingerprint, Object key
         field(text, "seenAfter", q.seenAfter());
         field(text, "seenBefore", q.seenBefore());
         field(text, "importId", q.importId());
+        optional(text, "models", q.models() == null ? null : String.join(",", q.models().stream()
+                .map(m -> m.length() + ":" + m).toList()));
+        optional(text, "minVramGb", q.minVramGb());
+        optional(text, "maxVramGb", q.maxVramGb());
+        optional(text, "minMigSupport", q.minMigSupport());
+        optional(text, "nvlink", q.nvlink());
+        optional(text, "generation", q.generation());
+        optional(text, "formFactor", q.formFactor());
+        optional(text, "seller", q.seller());
+        optional(text, "sourceType", q.sourceType());
+        optional(text, "availability", q.availability());
+        optional(text, "inStock", q.inStock() ? Boolean.TRUE : null);
+        optional(text, "sourceUrl", q.sourceUrl());
+        optional(text, "minMatchScore", q.minMatchScore());
+        optional(text, "current", q.current() ? Boolean.TRUE : null);
+        optional(text, "distinctOffers", q.distinctOffers() ? Boolean.TRUE : null);
         field(text, "orderBy", q.orderBy());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString()
@@ -139,6 +157,12 @@ public record PageToken(ListingQuery.Order order, String fingerprint, Object key
 
     private static String price(BigDecimal price) {
         return price == null ? null : price.stripTrailingZeros().toPlainString();
+    }
+
+    private static void optional(StringBuilder text, String name, Object value) {
+        if (value != null) {
+            field(text, name, value);
+        }
     }
 
     private static void field(StringBuilder text, String name, Object value) {

@@ -30,8 +30,41 @@ public interface SqlDialect {
     /** Returns the bind value for an instant; bounds outside what the column holds are clamped. */
     Object instantValue(Instant instant);
 
-    /** Returns a predicate comparing {@code column} to one {@code ?} ignoring ASCII case (and only ASCII case). */
+    /**
+     * Returns a predicate comparing a text column (any of them; an index serves it where one is declared for it) to
+     * one {@code ?} ignoring ASCII case, and only ASCII case.
+     */
     String equalsIgnoringCase(String column);
+
+    /** Returns a predicate comparing {@code column} to any of {@code count} {@code ?}s ignoring ASCII case. */
+    String inIgnoringCase(String column, int count);
+
+    /** Returns a predicate comparing two text columns ignoring ASCII case, e.g. two listings' canonical models. */
+    String equalIgnoringCase(String column, String otherColumn);
+
+    /**
+     * Returns a SELECT of the storage ids of the current imports, with no parameter: the newest import of each
+     * source, by {@code (imported_at, id)}, and every import without a source; see
+     * {@link io.glyphd.store.ListingQuery#current()}. It reads the imports table only.
+     */
+    String currentImports();
+
+    /**
+     * Returns true if a statement may read several models' index ranges as arms of a {@code UNION ALL ... ORDER BY},
+     * which the engine merges in order as it reads them; false to match the models with one IN list and leave the
+     * plan to the engine.
+     */
+    boolean mergesIndexRanges();
+
+    /** Returns the bind value for a boolean. */
+    Object booleanValue(boolean value);
+
+    /**
+     * Returns {@code column} in a form the planner does not pick an index for, so that a predicate on it is tested on
+     * the rows of the range another predicate or the order chose, rather than leading to a seek and a sort of all its
+     * matches: for an engine without statistics, which cannot tell which is cheaper.
+     */
+    String residual(String column);
 
     /** Returns {@code expression DESC} with nulls sorted last. */
     String descendingNullsLast(String expression);

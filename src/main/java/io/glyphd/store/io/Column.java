@@ -41,6 +41,7 @@ enum Column {
     HEURISTICS("heuristics", Kind.JSON_OBJECT, "heuristics"),
     IMPORT_ID("importId", Kind.PROVENANCE, "import_id"),
     IMPORT_INDEX("importIndex", Kind.PROVENANCE, "import_index"),
+    OFFER_ROWS("offerRows", Kind.PROVENANCE, "offer_rows"),
 
     // The pipeline's columns without a Listing component: kept in heuristics under their own name.
     MODEL(null, Kind.HEURISTIC_TEXT, "model"),

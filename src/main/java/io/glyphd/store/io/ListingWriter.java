@@ -19,7 +19,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>CSV: a header and one row per listing, one snake_case column per {@link Listing} component in component
- *       order ({@code canonical_model, price, score, vram_gb, ..., heuristics, import_id, import_index});
+ *       order ({@code canonical_model, price, score, vram_gb, ..., heuristics, import_id, import_index,
+ *       offer_rows});
  *       {@code heuristics} as JSON text, {@code seen_at} as ISO-8601 UTC, prices in plain decimal, absent values
  *       as empty cells and empty text as {@code ""};</li>
  *   <li>JSON: an array of listing objects whose fields are the component names ({@code canonicalModel},
@@ -112,7 +113,7 @@ public final class ListingWriter implements AutoCloseable {
             text(l.slotWidth()), text(l.pcieGeneration()), l.formFactor(), l.title(), l.condition(),
             text(l.quantity()), l.availability(), text(l.minOrderQty()), l.seller(), l.region(), l.sourceUrl(),
             l.sourceType(), text(l.seenAt()), l.matchType(), text(l.matchScore()), l.notes(), l.warnings(),
-            JsonCodec.writeObject(l.heuristics()), l.importId(), text(l.importIndex()),
+            JsonCodec.writeObject(l.heuristics()), l.importId(), text(l.importIndex()), text(l.offerRows()),
         };
     }
 

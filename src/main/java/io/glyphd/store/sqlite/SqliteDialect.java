@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -86,6 +87,14 @@ final class SqliteDialect implements SqlDialect {
             JOIN imports i ON i.id = l.import_key
             ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
 
+    /**
+     * The current imports: those no import of the same source is newer than (later imported_at, or as late and
+     * created later); an import without a source has no equal under =, so it is its own source. One seek per
+     * import on imports_source (schema version 3), (source = ? AND imported_at >= ?); the listings are not read.
+     */
+    private static final String CURRENT_IMPORTS = "SELECT ci.id FROM imports ci WHERE NOT EXISTS (SELECT 1"
+            + " FROM imports cj WHERE cj.source = ci.source AND (cj.imported_at, cj.id) > (ci.imported_at, ci.id))";
+
     /** See import_diff.sql: parameters from import id, to import id, limit per kind. */
     private static final String IMPORT_DIFF = single(SqlScript.load(SqliteDialect.class, "import_diff.sql"));
     private static final String MEDIAN = "median(l.price_micros)";
@@ -142,8 +151,41 @@ final class SqliteDialect implements SqlDialect {
 
     @Override
     public String equalsIgnoringCase(String column) {
-        // model, region and condition are declared COLLATE NOCASE, so plain = ignores ASCII case and uses the index.
-        return column + " = ?";
+        // NOCASE folds ASCII letters only. model, region and condition are declared COLLATE NOCASE, so their indexes
+        // serve the comparison; for the other columns it names the collation the column lacks.
+        return column + " = ? COLLATE NOCASE";
+    }
+
+    @Override
+    public String inIgnoringCase(String column, int count) {
+        return column + " COLLATE NOCASE IN (" + String.join(", ", Collections.nCopies(count, "?")) + ")";
+    }
+
+    @Override
+    public String equalIgnoringCase(String column, String otherColumn) {
+        return column + " = " + otherColumn + " COLLATE NOCASE";
+    }
+
+    /** {@inheritDoc} SQLite runs such arms as co-routines and merges them (MERGE (UNION ALL) in its plans). */
+    @Override
+    public boolean mergesIndexRanges() {
+        return true;
+    }
+
+    @Override
+    public String currentImports() {
+        return CURRENT_IMPORTS;
+    }
+
+    @Override
+    public Object booleanValue(boolean value) {
+        return value ? 1 : 0;
+    }
+
+    /** {@inheritDoc} SQLite's unary {@code +}: the store never runs ANALYZE, so its planner guesses blind. */
+    @Override
+    public String residual(String column) {
+        return "+" + column;
     }
 
     @Override

@@ -38,7 +38,8 @@ final class SqliteSchema {
     /** "GLYP" in ASCII: marks a SQLite file as a glyphd-store database. */
     static final int APPLICATION_ID = 0x474C5950;
     /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
-    static final List<String> MIGRATIONS = List.of("schema.sql", "V2__listing_identity.sql");
+    static final List<String> MIGRATIONS = List.of("schema.sql", "V2__listing_identity.sql",
+            "V3__current_market.sql");
     static final int CURRENT_VERSION = Migrations.checkNames(MIGRATIONS);
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSchema.class);

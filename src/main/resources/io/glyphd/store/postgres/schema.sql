@@ -6,10 +6,10 @@
 --
 -- Types are native, for psql and BI tools: prices are exact numeric USD; instants are timestamptz (microseconds,
 -- as Listing keeps them); heuristics is a jsonb object; nvlink is boolean. Text that queries match ignoring case
--- (canonical_model, region, condition) is COLLATE "C" and matched as lower(column) = lower(? COLLATE "C"): under
--- "C", lower() folds ASCII letters only, exactly as SQLite's NOCASE does, and the expression indexes below neither
--- depend on the operating system's locale nor go stale when its collation rules change. source_url is "C" too:
--- identity compares it byte for byte.
+-- (canonical_model, region, condition, generation, form_factor, availability, seller, source_type) is COLLATE "C"
+-- and matched as lower(column) = lower(? COLLATE "C"): under "C", lower() folds ASCII letters only, exactly as
+-- SQLite's NOCASE does, and the expression indexes below neither depend on the operating system's locale nor go
+-- stale when its collation rules change. source_url is "C" too: identity compares it byte for byte.
 
 CREATE TABLE imports (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -33,20 +33,20 @@ CREATE TABLE listings (
     tdp_watts       integer,
     mig_support     smallint CHECK (mig_support BETWEEN 0 AND 7),
     nvlink          boolean,
-    generation      text,
+    generation      text COLLATE "C",
     cuda_cores      integer,
     slot_width      double precision,
     pcie_generation integer,
-    form_factor     text,
+    form_factor     text COLLATE "C",
     title           text,
     condition       text COLLATE "C",
     quantity        integer,
-    availability    text,
+    availability    text COLLATE "C",
     min_order_qty   integer,
-    seller          text,
+    seller          text COLLATE "C",
     region          text COLLATE "C",
     source_url      text COLLATE "C",
-    source_type     text,
+    source_type     text COLLATE "C",
     seen_at         timestamptz,
     match_type      text,
     match_score     double precision,
@@ -136,3 +136,8 @@ COMMENT ON TABLE listings IS 'glyphd-store: scored GPU listings, each in its imp
 COMMENT ON TABLE glyphd_store_schema IS 'glyphd-store: its schema version, a row per script. Written by glyphd-store only.';
 COMMENT ON COLUMN listings.price IS 'Offer price in USD, exact to the micro-dollar.';
 COMMENT ON COLUMN listings.heuristics IS 'Further attributes of the listing, as a JSON object.';
+
+-- The current market (ListingQuery.current()) is the newest import of each source: an import is current when no
+-- import of the same source has a later (imported_at, id). One seek per import on this index answers that, so
+-- deciding which imports are current reads only the small imports table, never the listings.
+CREATE INDEX imports_source ON imports (source, imported_at, id);

@@ -107,8 +107,8 @@ class RoundTripTest {
         assertThat(csv).isEqualTo("canonical_model,price,score,vram_gb,tdp_watts,mig_support,nvlink,generation,"
                 + "cuda_cores,slot_width,pcie_generation,form_factor,title,condition,quantity,availability,"
                 + "min_order_qty,seller,region,source_url,source_type,seen_at,match_type,match_score,notes,warnings,"
-                + "heuristics,import_id,import_index\n"
-                + "A,595.99,0.5,,,,,,,,,,,,,,,,,,,2025-07-29T12:00:00Z,,,,,\"{\"\"k\"\":1}\",,\n");
+                + "heuristics,import_id,import_index,offer_rows\n"
+                + "A,595.99,0.5,,,,,,,,,,,,,,,,,,,2025-07-29T12:00:00Z,,,,,\"{\"\"k\"\":1}\",,,\n");
     }
 
     @Test
@@ -129,7 +129,7 @@ class RoundTripTest {
         writer.close();
         out.write("still open");
 
-        assertThat(out.toString()).endsWith("import_index\nstill open");
+        assertThat(out.toString()).endsWith("offer_rows\nstill open");
         assertThatThrownBy(() -> writer.write(Listing.builder().canonicalModel("A").price("1").score(0).build()))
                 .isInstanceOf(IllegalStateException.class);
     }

@@ -1,15 +1,32 @@
 package io.glyphd.store.postgres;
 
+import static io.glyphd.store.TestListings.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.glyphd.store.Listing;
+import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.ListingStoreContract;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Iterator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
 /** The store contract against a real PostgreSQL server, each test in a schema of its own. */
 class PostgresListingStoreTest extends ListingStoreContract {
+    private String schema;
 
     @Override
     protected ListingStore openStore(Path dir) {
-        return PostgresStores.fresh();
+        schema = PostgresStores.freshSchema();
+        return PostgresListingStore.builder(PostgresStores.sharedDatabase()).schema(schema).build();
     }
 
     @Override
@@ -20,5 +37,51 @@ class PostgresListingStoreTest extends ListingStoreContract {
     @Override
     protected boolean storesNulInText() {
         return false;
+    }
+
+    @Override
+    protected void setImportedAt(String importId, Instant importedAt) {
+        try (Connection c = PostgresStores.sharedDatabase().getConnection();
+                PreparedStatement update = c.prepareStatement("UPDATE " + schema
+                        + ".imports SET imported_at = ? WHERE import_id = ?")) {
+            update.setObject(1, OffsetDateTime.ofInstant(importedAt, ZoneOffset.UTC));
+            update.setString(2, importId);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Connections of the database other than {@code c} that are in a transaction, e.g. reading a result set. */
+    private static long transactionsBesides(Connection c) throws SQLException {
+        try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                + " AND xact_start IS NOT NULL");
+                ResultSet rs = count.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aStreamBetweenPagesHoldsNoConnectionOrTransaction() throws SQLException {
+        store.insertListings(sample(30), "b");
+
+        try (Connection c = PostgresStores.sharedDatabase().getConnection();
+                Stream<Listing> listings = store.streamListings(ListingQuery.builder().limit(10).build())) {
+            Iterator<Listing> it = listings.iterator();
+            try (Connection reader = PostgresStores.sharedDatabase().getConnection()) {
+                reader.setAutoCommit(false);
+                reader.createStatement().executeQuery("SELECT 1").close();
+                assertThat(transactionsBesides(c)).as("control: an open transaction shows").isEqualTo(1);
+                reader.rollback();
+            }
+            for (int i = 0; i < 15; i++) {
+                it.next();
+            }
+
+            assertThat(transactionsBesides(c)).isZero();
+            assertThat(it.hasNext()).isTrue();
+        }
     }
 }

@@ -29,9 +29,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 /** Creating, recognising and refusing glyphd-store's schema on a real PostgreSQL server, one fresh database each. */
 class PostgresSchemaTest {
     private static final List<String> INDEXES = List.of("glyphd_store_schema_pkey", "imports_imported_at",
-            "imports_import_id_key", "imports_pkey", "listings_identity", "listings_import_key_import_index_key",
-            "listings_model_price", "listings_model_score", "listings_pkey", "listings_price",
-            "listings_region_seen", "listings_score", "listings_seen");
+            "imports_import_id_key", "imports_pkey", "imports_source", "listings_identity",
+            "listings_import_key_import_index_key", "listings_model_price", "listings_model_score", "listings_pkey",
+            "listings_price", "listings_region_seen", "listings_score", "listings_seen");
 
     private final PostgresServer server = PostgresServer.shared();
     private String database;
@@ -88,10 +88,11 @@ class PostgresSchemaTest {
             assertThat(strings(connection, "SELECT attname || ' ' || format_type(atttypid, atttypmod)"
                     + " || coalesce(' ' || (SELECT collname FROM pg_collation WHERE oid = attcollation"
                     + " AND collname <> 'default'), '') FROM pg_attribute WHERE attrelid = 'public.listings'::regclass"
-                    + " AND attname IN ('price', 'canonical_model', 'region', 'heuristics', 'seen_at', 'mig_support')"
-                    + " ORDER BY attnum"))
+                    + " AND attname IN ('price', 'canonical_model', 'region', 'heuristics', 'seen_at', 'mig_support',"
+                    + " 'seller', 'title') ORDER BY attnum"))
                     .containsExactly("canonical_model text C", "price numeric(19,6)", "mig_support smallint",
-                            "region text C", "seen_at timestamp with time zone", "heuristics jsonb");
+                            "title text", "seller text C", "region text C", "seen_at timestamp with time zone",
+                            "heuristics jsonb");
         }
     }
 

@@ -74,6 +74,19 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
     }
 
     @Test
+    void statsOfTheCurrentMarketReadOnlyItsImportsRowsAndSeekEachRowsIdentity() {
+        List<String> plan = plan(statsSql(ListingQuery.builder().current().distinctOffers().inStock().build()));
+
+        assertThat(plan).as(String.join("\n", plan))
+                .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"))
+                .anySatisfy(step -> assertThat(step)
+                        .startsWith("SEARCH l USING INDEX sqlite_autoindex_listings_1 (import_key=?)"))
+                .anySatisfy(step -> assertThat(step).startsWith("SEARCH cj USING COVERING INDEX imports_source"))
+                .anySatisfy(step -> assertThat(step).startsWith("SEARCH d USING COVERING INDEX listings_identity"
+                        + " (source_url=? AND canonical_model=? AND import_key=? AND import_index<?)"));
+    }
+
+    @Test
     void statsOfAllListingsReadOnlyCoveringIndexes() {
         List<String> plan = plan(statsSql(ListingQuery.all()));
 

@@ -14,6 +14,7 @@ import io.glyphd.store.ListingStore;
 import io.glyphd.store.ListingStoreContract;
 import io.glyphd.store.SchemaVersionException;
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.JdbcValues;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +25,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class SqliteListingStoreTest extends ListingStoreContract {
@@ -48,6 +54,50 @@ class SqliteListingStoreTest extends ListingStoreContract {
 
     private Path file() {
         return dir.resolve("listings.sqlite3");
+    }
+
+    @Override
+    protected void setImportedAt(String importId, Instant importedAt) {
+        try (Connection c = raw(); PreparedStatement update = c.prepareStatement(
+                "UPDATE imports SET imported_at = ? WHERE import_id = ?")) {
+            update.setLong(1, JdbcValues.toEpochMicros(importedAt));
+            update.setString(2, importId);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a TRUNCATE checkpoint without waiting; returns true if a reader kept it from finishing. */
+    private boolean checkpointIsBlocked() throws SQLException {
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 0");
+            try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                rs.next();
+                return rs.getInt(1) != 0;
+            }
+        }
+    }
+
+    @Test
+    void aStreamBetweenPagesHoldsNoReadTransaction() throws SQLException {
+        store.insertListings(sample(30), "b");
+
+        try (Stream<Listing> listings = store.streamListings(ListingQuery.builder().limit(10).build())) {
+            Iterator<Listing> it = listings.iterator();
+            for (int i = 0; i < 15; i++) {
+                it.next();
+            }
+            store.insertListings(sample(1), "meanwhile");
+            try (Connection reader = raw()) {
+                reader.setAutoCommit(false);
+                reader.createStatement().executeQuery("SELECT count(*) FROM listings").close();
+                assertThat(checkpointIsBlocked()).as("control: an open read transaction blocks it").isTrue();
+            }
+
+            assertThat(checkpointIsBlocked()).isFalse();
+            assertThat(it.hasNext()).isTrue();
+        }
     }
 
     /** A separate plain JDBC connection to the store's file, as another tool would open it. */

@@ -121,7 +121,9 @@ class SqliteMigrationTest {
 
         assertThat(SqliteSchema.inspect(file)).isEqualTo(SqliteSchema.State.CURRENT);
         try (Connection c = raw(file)) {
-            assertThat(number(c, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT_VERSION).isEqualTo(2);
+            assertThat(number(c, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT_VERSION).isEqualTo(3);
+            assertThat(strings(c, "SELECT name FROM pragma_index_info('imports_source') ORDER BY seqno"))
+                    .containsExactly("source", "imported_at");
             assertThat(number(c, "PRAGMA application_id")).isEqualTo(SqliteSchema.APPLICATION_ID);
             assertThat(strings(c, "SELECT name FROM pragma_index_info('listings_identity') ORDER BY seqno"))
                     .containsExactly("source_url", "canonical_model", "import_key", "import_index");
@@ -182,7 +184,8 @@ class SqliteMigrationTest {
                     assertThat(e.found()).isEqualTo(1);
                     assertThat(e.supported()).isEqualTo(SqliteSchema.CURRENT_VERSION);
                 })
-                .hasMessageContaining(file.toString()).hasMessageContaining("from schema version 1 to 2")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("from schema version 1 to " + SqliteSchema.CURRENT_VERSION)
                 .hasMessageContaining("statement 1 of V2__listing_identity.sql").hasMessageContaining("already exists")
                 .hasCauseInstanceOf(SQLException.class);
 
