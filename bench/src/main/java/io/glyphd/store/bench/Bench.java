@@ -422,7 +422,7 @@ public final class Bench {
         }
     }
 
-    private static long gcMillis() {
+    static long gcMillis() {
         return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }

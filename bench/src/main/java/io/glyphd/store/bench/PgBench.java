@@ -432,11 +432,12 @@ final class PgBench {
                     new Shape("history of one listing (%d sighting(s))".formatted(sightings), iterations,
                             () -> store.history(tracked.sourceUrl(), tracked.canonicalModel())),
                     new Shape("diff %s → %s (%,d rows each), up to 100 entries per kind".formatted(previous,
-                            importId, importRows), daily ? iterations : Math.max(3, stats / 3), daily ? 20 : 1,
+                            importId, importRows), daily ? iterations : 1, daily ? 20 : 0,
                             () -> store.diff(previous, importId, 100)),
                     new Shape("modelStats, all listings (every model, true median)", stats, 2,
                             () -> store.modelStats(ListingQuery.all())),
-                    new Shape("modelStats, import %s".formatted(importId), daily ? iterations : stats, daily ? 20 : 2,
+                    new Shape("modelStats, import %s (%,d rows)".formatted(importId, importRows),
+                            daily ? iterations : 3, daily ? 20 : 0,
                             () -> store.modelStats(ListingQuery.builder().importId(importId).build()))));
             for (Shape shape : shapes) {
                 Object result = shape.call().get();
@@ -453,7 +454,9 @@ final class PgBench {
                 }
             }
             Map<Shape, long[]> samples = new LinkedHashMap<>();
+            Map<Shape, Object> results = new LinkedHashMap<>();
             shapes.forEach(s -> samples.put(s, new long[s.iterations()]));
+            long gcBefore = Bench.gcMillis();
             int max = shapes.stream().mapToInt(Shape::iterations).max().orElse(0);
             for (int i = 0; i < max; i++) {
                 for (Shape shape : shapes) {
@@ -464,6 +467,7 @@ final class PgBench {
                         if (r == null) {
                             throw new IllegalStateException();
                         }
+                        results.put(shape, r);
                     }
                 }
             }
@@ -472,15 +476,16 @@ final class PgBench {
                     ? "%d daily imports of %,d listings".formatted(DAYS, total / DAYS) : "one import", total);
             line("");
             line("A HikariCP pool of 2 connections; every call is its own transaction (REPEATABLE READ READ ONLY, "
-                    + "the store's settings, the statement(s), commit), wall-clock time in this JVM. After VACUUM "
-                    + "(ANALYZE).");
+                    + "the store's settings, the statement(s), commit), wall-clock time in this JVM, warm-up first, "
+                    + "then the shapes round-robin. After VACUUM (ANALYZE). %d ms of GC pauses in this JVM during the "
+                    + "measured loop.", Bench.gcMillis() - gcBefore);
             line("");
             line("| query | returned | p50 ms | p99 ms | runs |");
             line("|---|---:|---:|---:|---:|");
             for (Shape shape : shapes) {
                 long[] s = samples.get(shape);
                 Arrays.sort(s);
-                line("| %s | %s | %.3f | %.3f | %d |", shape.name(), describe(shape.call().get()),
+                line("| %s | %s | %.3f | %.3f | %d |", shape.name(), describe(results.get(shape)),
                         Bench.percentile(s, 50) / 1e6, Bench.percentile(s, 99) / 1e6, s.length);
             }
         }
