@@ -104,11 +104,40 @@ final class PostgresDialect implements SqlDialect {
             ORDER BY o.kind, o.total IS NULL, o.source_url COLLATE "C", o.model_key COLLATE "C\"""";
 
     /**
-     * Per-model statistics. %1$s: the listing columns; %2$s: the filter's WHERE clause (or nothing); %3$s: the same
-     * clause followed by AND (or WHERE). The filter's values are bound twice. The median is exact: one sort per model
-     * yields both middle prices (percentile_disc at 0.5 and just above it, which picks the next row when the count
-     * is even and the same row when it is odd, for any count below 10^11), and their mean is taken in numeric. The
-     * best listing is one seek per model on (lower(canonical_model), score, id) at the model's best score.
+     * Per-model statistics of all listings. %1$s: the listing columns. One pass over listings_model_price, which
+     * carries score and canonical_model (INCLUDE) so that the pass reads the index alone (an index-only scan, given a
+     * visibility map as VACUUM leaves it), groups in index order with no sort and aggregates only what needs every
+     * row: count, sum, average score, first spelling. The rest are seeks into the model's range of the same index:
+     * min and max price at its ends, and the exact median by stepping to the middle (one row when the count is odd,
+     * the two middle rows when it is even, their mean taken in numeric; the same rows as percentile_disc at 0.5 and
+     * just above it, without sorting a million prices); the best listing is one seek per model at the top of
+     * (lower(canonical_model), score, id).
+     */
+    private static final String MODEL_STATS_ALL = """
+            SELECT %1$s, g.canonical_model, g.listing_count, lo.price, (m.low + m.high) / 2, hi.price, g.total_price,
+                NULL, g.average_score
+            FROM (SELECT lower(l.canonical_model) AS model_key, min(l.canonical_model) AS canonical_model,
+                    count(*) AS listing_count, sum(l.price) AS total_price, avg(l.score) AS average_score
+                FROM listings l GROUP BY lower(l.canonical_model)) g
+            CROSS JOIN LATERAL (SELECT l.price FROM listings l WHERE lower(l.canonical_model) = g.model_key
+                ORDER BY l.price ASC LIMIT 1) lo
+            CROSS JOIN LATERAL (SELECT l.price FROM listings l WHERE lower(l.canonical_model) = g.model_key
+                ORDER BY l.price DESC LIMIT 1) hi
+            CROSS JOIN LATERAL (SELECT min(p.price) AS low, max(p.price) AS high
+                FROM (SELECT l.price FROM listings l WHERE lower(l.canonical_model) = g.model_key
+                    ORDER BY l.price ASC OFFSET (g.listing_count - 1) / 2 LIMIT 2 - g.listing_count %% 2) p) m
+            CROSS JOIN LATERAL (SELECT b.* FROM listings b WHERE lower(b.canonical_model) = g.model_key
+                ORDER BY b.score DESC, b.id DESC LIMIT 1) l
+            JOIN imports i ON i.id = l.import_key
+            ORDER BY g.model_key, g.canonical_model""";
+
+    /**
+     * Per-model statistics of the listings a filter selects. %1$s: the listing columns; %2$s: the filter's WHERE
+     * clause; %3$s: the same clause followed by AND. The filter's values are bound twice. The filter's index finds
+     * the rows; the median is exact: one sort per model yields both middle prices (percentile_disc at 0.5 and just
+     * above it, which picks the next row when the count is even and the same row when it is odd, for any count below
+     * 10^11), and their mean is taken in numeric. The best listing is one seek per model on
+     * (lower(canonical_model), score, id) at the model's best score.
      */
     private static final String MODEL_STATS = """
             SELECT %1$s, g.canonical_model, g.listing_count, g.min_price, (g.middle[1] + g.middle[2]) / 2,
@@ -251,7 +280,10 @@ final class PostgresDialect implements SqlDialect {
 
     @Override
     public Sql modelStats(String listingColumns, String where, List<Object> parameters) {
-        String text = MODEL_STATS.formatted(listingColumns, where, where.isEmpty() ? " WHERE" : where + " AND");
+        if (where.isEmpty()) {
+            return new Sql(MODEL_STATS_ALL.formatted(listingColumns), List.of());
+        }
+        String text = MODEL_STATS.formatted(listingColumns, where, where + " AND");
         List<Object> twice = new ArrayList<>(parameters);
         twice.addAll(parameters);
         return new Sql(text, twice);

@@ -67,8 +67,10 @@ CREATE TABLE listings (
 
 -- model + SCORE_DESC (l.score DESC, l.id DESC) and model + score range; countListings(model).
 CREATE INDEX listings_model_score ON listings (lower(canonical_model), score, id);
--- model + price range, PRICE_ASC (l.price ASC, l.id ASC) and PRICE_DESC (l.price DESC, l.id DESC).
-CREATE INDEX listings_model_price ON listings (lower(canonical_model), price, id);
+-- model + price range, PRICE_ASC (l.price ASC, l.id ASC) and PRICE_DESC (l.price DESC, l.id DESC). It carries score
+-- and canonical_model so that modelStats over all listings and countListings(model) read the index alone: an
+-- index-only scan needs every column the query names, and lower(canonical_model) names canonical_model.
+CREATE INDEX listings_model_price ON listings (lower(canonical_model), price, id) INCLUDE (score, canonical_model);
 -- score range and SCORE_DESC without a model.
 CREATE INDEX listings_score ON listings (score, id);
 -- price range and PRICE_ASC/PRICE_DESC without a model.

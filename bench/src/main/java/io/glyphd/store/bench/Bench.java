@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * Run through bench/run.sh; the options are documented in docs/BENCHMARKS.md.
  */
 public final class Bench {
-    private static final long SEED_BASE = 20250729L;
+    static final long SEED_BASE = 20250729L;
     private static final long SEED_ADD = 20250730L;
 
     private final int rows;
@@ -45,11 +45,17 @@ public final class Bench {
     private final String sqlite3;
     private final Map<String, String> variants;
     private final int warmup;
+    private final PgOptions pg;
     private final StringBuilder report = new StringBuilder();
 
+    /** Where bench/run.sh started the PostgreSQL server, and how many runs its import cases get. */
+    private record PgOptions(String host, int port, Path dataDir, String psql, int runs, List<String> tools) {
+    }
+
     private Bench(int rows, int addRows, int runs, int queryIterations, Path work, String sqlite3,
-            Map<String, String> variants, int warmup) {
+            Map<String, String> variants, int warmup, PgOptions pg) {
         this.warmup = warmup;
+        this.pg = pg;
         this.rows = rows;
         this.addRows = addRows;
         this.runs = runs;
@@ -70,6 +76,11 @@ public final class Bench {
         List<String> only = new ArrayList<>();
         Integer warmup = null;
         Map<String, String> variants = new LinkedHashMap<>();
+        Integer pgPort = null;
+        Path pgData = null;
+        String psql = "psql";
+        Integer pgRuns = null;
+        List<String> pgTools = PgBench.DEFAULT_TOOLS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -81,6 +92,11 @@ public final class Bench {
                 case "--sqlite3" -> sqlite3 = args[++i];
                 case "--only" -> only.addAll(Arrays.asList(args[++i].split(",")));
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--pg-port" -> pgPort = Integer.parseInt(args[++i]);
+                case "--pg-data" -> pgData = Path.of(args[++i]);
+                case "--psql" -> psql = args[++i];
+                case "--pg-runs" -> pgRuns = Integer.parseInt(args[++i]);
+                case "--pg-tools" -> pgTools = Arrays.asList(args[++i].split(","));
                 case "--variant" -> {
                     String[] v = args[++i].split("=", 2);
                     variants.put(v[0], v[1]);
@@ -93,11 +109,20 @@ public final class Bench {
         all.put("glyphd-cold", "");
         all.put("glyphd-gen", "");
         all.putAll(variants);
+        int runCount = runs != null ? runs : quick ? 1 : 3;
+        PgOptions pg = pgPort == null ? null
+                : new PgOptions("127.0.0.1", pgPort, pgData, psql, pgRuns != null ? pgRuns : runCount,
+                        pgTools);
         Bench bench = new Bench(rows != null ? rows : quick ? 100_000 : 1_000_000,
-                add != null ? add : quick ? 10_000 : 100_000, runs != null ? runs : quick ? 1 : 3,
+                add != null ? add : quick ? 10_000 : 100_000, runCount,
                 iterations != null ? iterations : quick ? 200 : 1_000, work.toAbsolutePath(), sqlite3, all,
-                warmup != null ? warmup : quick ? 20_000 : 50_000);
-        bench.run(only.isEmpty() ? List.of("import", "queries", "open", "first", "size") : only);
+                warmup != null ? warmup : quick ? 20_000 : 50_000, pg);
+        List<String> sections = new ArrayList<>(only.isEmpty()
+                ? List.of("import", "queries", "open", "first", "size", "pg-import", "pg-queries") : only);
+        if (pg == null && sections.removeIf(s -> s.startsWith("pg-"))) {
+            System.err.println("no PostgreSQL server (--pg-port): skipping the PostgreSQL sections");
+        }
+        bench.run(sections);
     }
 
     private void run(List<String> sections) throws Exception {
@@ -120,9 +145,10 @@ public final class Bench {
         Path empty = work.resolve("empty.sqlite3");
         new SqliteListingStore(empty).close();
         Path full = work.resolve("full.sqlite3");
+        boolean sqlite = sections.stream().anyMatch(s -> !s.startsWith("pg-"));
         if (sections.contains("import")) {
             imports(empty, base, add, full);
-        } else {
+        } else if (sqlite) {
             copy(empty, full);
             runGlyphd("glyphd", full, base.toString(), "base");
         }
@@ -137,6 +163,12 @@ public final class Bench {
         }
         if (sections.contains("size")) {
             size(full);
+        }
+        if (sections.contains("pg-import") || sections.contains("pg-queries")) {
+            Map<String, String> pgVariants = new LinkedHashMap<>(variants);
+            List.of("glyphd", "glyphd-cold", "glyphd-gen").forEach(pgVariants::remove);
+            new PgBench(pg.host(), pg.port(), pg.dataDir(), pg.psql(), rows, pg.runs(), queryIterations, warmup, work,
+                    text -> line("%s", text), pg.tools(), pgVariants).run(sections);
         }
         line("");
         line("total benchmark time: %d s", (System.nanoTime() - start) / 1_000_000_000L);
@@ -390,7 +422,7 @@ public final class Bench {
         }
     }
 
-    private static long gcMillis() {
+    static long gcMillis() {
         return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
@@ -563,7 +595,7 @@ public final class Bench {
         return text;
     }
 
-    private static String javaBinary() {
+    static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
@@ -603,7 +635,7 @@ public final class Bench {
     }
 
     /** Nearest-rank percentile of sorted samples. */
-    private static long percentile(long[] sorted, int p) {
+    static long percentile(long[] sorted, int p) {
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
@@ -614,7 +646,7 @@ public final class Bench {
         System.out.println(text);
     }
 
-    private static void progress(String format, Object... args) {
+    static void progress(String format, Object... args) {
         System.err.println("  .. " + String.format(Locale.ROOT, format, args));
     }
 }

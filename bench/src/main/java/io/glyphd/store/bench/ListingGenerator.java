@@ -113,6 +113,15 @@ final class ListingGenerator {
             + "quantity,availability,min_order_qty,seller,region,source_url,source_type,seen_at,match_type,"
             + "match_score,notes,warnings,heuristics,created_at,updated_at";
 
+    /**
+     * The columns PostgreSQL's {@code COPY listings (...)} takes, in the order the library's binary COPY sends them:
+     * the listings table without its identity id and its created_at/updated_at defaults.
+     */
+    static final String POSTGRES_HEADER = "import_key,import_index,canonical_model,price,score,vram_gb,tdp_watts,"
+            + "mig_support,nvlink,generation,cuda_cores,slot_width,pcie_generation,form_factor,title,condition,"
+            + "quantity,availability,min_order_qty,seller,region,source_url,source_type,seen_at,match_type,"
+            + "match_score,notes,warnings,heuristics";
+
     /** Titles repeat (vendor x model x variant), so their URL slugs are computed once each. */
     private static final Map<String, String> SLUGS = new java.util.HashMap<>();
     private static final java.util.regex.Pattern NOT_SLUG = java.util.regex.Pattern.compile("[^a-z0-9]+");
@@ -153,6 +162,26 @@ final class ListingGenerator {
     }
 
     /**
+     * Writes the same listings as {@link #writeCsv} for the same seed, in PostgreSQL's text forms and
+     * {@link #POSTGRES_HEADER}'s columns, so that {@code psql}'s {@code \\copy ... (FORMAT csv, HEADER)} reads it
+     * into a glyphd-store schema: price as a decimal, seen_at as an ISO timestamp in UTC, nvlink as t/f; an empty
+     * field is NULL, as it is for the library.
+     */
+    static void writePostgresCsv(Path file, long seed, int rows, long importKey) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        StringBuilder line = new StringBuilder(512);
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(POSTGRES_HEADER);
+            out.write('\n');
+            for (int i = 0; i < rows; i++) {
+                line.setLength(0);
+                appendPostgresCsv(line, row(random, i + 1L), importKey, i + 1);
+                out.append(line);
+            }
+        }
+    }
+
+    /**
      * Returns the same listings {@link #writeCsv} writes for {@code seed}, as records built in memory: what a caller
      * that already holds its listings hands to {@code importListings}, with no CSV to parse.
      */
@@ -172,6 +201,42 @@ final class ListingGenerator {
                     throw new NoSuchElementException();
                 }
                 return toListing(row(random, firstId + i++));
+            }
+        };
+    }
+
+    /**
+     * Returns import {@code day} (0 = the first) of a store that imports a scrape every day: {@code rows} listings,
+     * listing numbers {@code day * step + 1} to {@code day * step + rows}, so consecutive imports share all but
+     * {@code step} of their listings and each listing is seen in about {@code rows / step} imports, as a site's
+     * offers come and go. A listing keeps its model, score, region, URL and specs in every import; its price changes
+     * once a week (on a weekday of its own, so about a seventh of the listings change price from one day to the
+     * next); seenAt falls on the import's day, day {@code days - 1} being the last day before {@link #END}.
+     */
+    static Iterator<Listing> daily(long seed, int day, int days, int rows, int step) {
+        long dayStart = CREATED_MICROS - (long) (days - day) * 86_400_000_000L;
+        return new Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < rows;
+            }
+
+            @Override
+            public Listing next() {
+                if (i >= rows) {
+                    throw new NoSuchElementException();
+                }
+                long k = (long) day * step + ++i;
+                Row base = row(new SplittableRandom(seed ^ k * 0x9E3779B97F4A7C15L), k);
+                long week = (day + k % 7) / 7;
+                double drift = 0.9 + 0.2 * new SplittableRandom(seed ^ k * 0xC2B2AE3D27D4EB4FL ^ week).nextDouble();
+                long price = Math.max(5, (long) (base.priceMicros() / 1e6 * drift)) * 1_000_000L + 990_000L;
+                long seenAt = dayStart + Math.floorMod(k * 7_919L, 86_400L) * 1_000_000L;
+                return toListing(new Row(k, base.model(), price, base.score(), base.vendor(), base.title(),
+                        base.url(), seenAt, base.available(), base.sku(), base.warnings(), base.condition(),
+                        base.quantity(), base.seller(), base.region()));
             }
         };
     }
@@ -273,6 +338,43 @@ final class ListingGenerator {
         text(b, row.warnings());
         text(b, heuristics);
         b.append(CREATED_MICROS).append(',').append(CREATED_MICROS).append('\n');
+    }
+
+    private static void appendPostgresCsv(StringBuilder b, Row row, long importKey, int index) {
+        Model m = row.model();
+        String heuristics = "{\"bulk_notes\":\"" + bulkNotes(row) + "\",\"listing_age\":\"Current\","
+                + "\"match_notes\":\"" + matchNotes(m) + "\"}";
+        b.append(importKey).append(',').append(index).append(',');
+        b.append(m.name()).append(',');
+        b.append(row.priceMicros() / 1_000_000L).append('.');
+        String fraction = Long.toString(row.priceMicros() % 1_000_000L);
+        b.append("000000", fraction.length(), 6).append(fraction).append(',');
+        b.append(row.score()).append(',');
+        num(b, m.vramGb());
+        num(b, m.tdpWatts());
+        num(b, m.migSupport());
+        b.append(m.nvlink() ? 't' : 'f').append(',');
+        text(b, m.generation());
+        num(b, m.cudaCores());
+        b.append(m.slotWidth()).append(',');
+        num(b, m.pcieGeneration());
+        text(b, m.formFactor());
+        text(b, row.title());
+        text(b, row.condition());
+        b.append(row.quantity()).append(',');
+        text(b, row.available() ? "Available" : "Unavailable");
+        b.append(1).append(',');
+        text(b, row.seller());
+        text(b, row.region());
+        text(b, row.url());
+        text(b, "Shopify_Wamatek");
+        Instant seen = Instant.ofEpochSecond(row.seenAt() / 1_000_000L, row.seenAt() % 1_000_000L * 1_000L);
+        b.append(seen.toString().replace('T', ' ').replace("Z", "+00")).append(',');
+        text(b, m.matchType());
+        b.append(matchScore(m)).append(',');
+        text(b, "");
+        text(b, row.warnings());
+        b.append('"').append(heuristics.replace("\"", "\"\"")).append('"').append('\n');
     }
 
     private static void num(StringBuilder b, Integer value) {
