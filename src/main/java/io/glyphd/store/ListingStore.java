@@ -225,7 +225,8 @@ public interface ListingStore extends AutoCloseable {
      * ASCII case; see {@link ModelStats}. The filter's order, limit and offset are ignored, so every model with a
      * matching listing is reported.
      *
-     * @param filter which listings to count, e.g. one import, one region, or those seen after a date
+     * @param filter which listings to count, e.g. one import, one region, those seen after a date, or the current
+     *        market one offer at a time ({@link ListingQuery#current()}, {@link ListingQuery#distinctOffers()})
      * @return one entry per model; empty if no listing matches
      */
     List<ModelStats> modelStats(ListingQuery filter);

@@ -8,7 +8,8 @@ import java.util.Objects;
  * {@link ListingStore#modelStats(ListingQuery)}.
  *
  * <p>Every row counts: an import that holds the same listing twice contributes two prices, as it does to
- * {@link ListingStore#countListings(ListingQuery)}. Prices are exact except where stated:
+ * {@link ListingStore#countListings(ListingQuery)}; with {@link ListingQuery#distinctOffers()} each offer counts
+ * once, by its first row, and {@code listingCount} is the number of offers. Prices are exact except where stated:
  * <ul>
  *   <li>{@code medianPrice} is the middle price, or for an even count the mean of the two middle prices, which
  *       may end in half a micro-dollar (7 decimal places). A backend may compute it in double precision, which is

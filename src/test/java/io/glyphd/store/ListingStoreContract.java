@@ -539,6 +539,8 @@ public abstract class ListingStoreContract {
         return List.of(
                 new MarketFilter("models", b -> b.models("rtx_4090", "A100"),
                         l -> Set.of("RTX_4090", "A100").contains(l.canonicalModel().toUpperCase(Locale.ROOT))),
+                new MarketFilter("models spelled twice", b -> b.models("A100", "rtx_4090", "a100", "RTX_4090"),
+                        l -> Set.of("RTX_4090", "A100").contains(l.canonicalModel().toUpperCase(Locale.ROOT))),
                 new MarketFilter("one of models", b -> b.models("h100_pcie_80gb"),
                         l -> l.canonicalModel().equals("H100_PCIE_80GB")),
                 new MarketFilter("minVramGb", b -> b.minVramGb(24), l -> atLeast(l.vramGb(), 24)),

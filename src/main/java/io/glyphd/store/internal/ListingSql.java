@@ -2,7 +2,9 @@ package io.glyphd.store.internal;
 
 import io.glyphd.store.ListingQuery;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a {@link ListingQuery} into SQL for any backend: filters become predicates over the listings table
@@ -283,11 +285,12 @@ public final class ListingSql {
         List<Object> parameters = new ArrayList<>();
         boolean seekImports = query.orderBy() == ListingQuery.Order.IMPORT_ORDER;
         StringBuilder sql = new StringBuilder();
-        if (mergesModels(query)) {
-            for (int i = 0; i < query.models().size(); i++) {
+        List<String> arms = mergedModels(query);
+        if (arms.size() > 1) {
+            for (int i = 0; i < arms.size(); i++) {
                 sql.append(i == 0 ? "" : " UNION ALL ");
-                appendFiltered(sql, select, predicates(query, parameters, query.models().get(i), seekImports),
-                        position, values, parameters);
+                appendFiltered(sql, select, predicates(query, parameters, arms.get(i), seekImports), position,
+                        values, parameters);
             }
             sql.append(" ORDER BY ").append(mergedOrderBy(query.orderBy()));
         } else {
@@ -298,11 +301,31 @@ public final class ListingSql {
         return new Sql(sql.toString(), parameters);
     }
 
-    private boolean mergesModels(ListingQuery query) {
+    /**
+     * Returns the models to read as one arm each, or an empty list for no merge: the query's models without those
+     * that repeat one ignoring ASCII case (two arms would return the same rows twice), where the dialect merges and
+     * the order has a model index.
+     */
+    private List<String> mergedModels(ListingQuery query) {
         ListingQuery.Order order = query.orderBy();
-        return dialect.mergesIndexRanges() && query.models() != null && query.models().size() > 1
-                && (order == ListingQuery.Order.SCORE_DESC || order == ListingQuery.Order.PRICE_ASC
-                        || order == ListingQuery.Order.PRICE_DESC);
+        if (!dialect.mergesIndexRanges() || query.models() == null || (order != ListingQuery.Order.SCORE_DESC
+                && order != ListingQuery.Order.PRICE_ASC && order != ListingQuery.Order.PRICE_DESC)) {
+            return List.of();
+        }
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (String model : query.models()) {
+            byKey.putIfAbsent(asciiLowerCase(model), model);
+        }
+        return new ArrayList<>(byKey.values());
+    }
+
+    private static String asciiLowerCase(String text) {
+        StringBuilder lower = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            lower.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return lower.toString();
     }
 
     private static void appendFiltered(StringBuilder sql, String select, List<String> predicates, String position,
