@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -115,6 +116,7 @@ public final class SqliteListingStore extends JdbcListingStore {
         }
         if (!readOnly) {
             createParentDirectories(file);
+            enableWal(file);
         }
         SQLiteDataSource dataSource = new SQLiteDataSource(config(readOnly));
         dataSource.setUrl("jdbc:sqlite:" + file);
@@ -160,6 +162,44 @@ public final class SqliteListingStore extends JdbcListingStore {
      */
     public static SqliteListingStore openReadOnly(Path dbPath) {
         return new SqliteListingStore(dbPath, true);
+    }
+
+    /**
+     * Switches the file to WAL before the pool opens connections that ask for it. The switch needs the file's
+     * exclusive lock, and SQLite reports BUSY at once, without waiting, when two connections ask for it together
+     * (the wait could deadlock), so two stores opening one rollback-journal file at the same moment would fail.
+     * Retrying here, within the busy timeout, makes them take turns; once the file is in WAL (the mode is kept in
+     * the file) the pool's own request is a no-op.
+     */
+    private static void enableWal(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        long deadline = System.nanoTime() + BUSY_TIMEOUT_MS * 1_000_000L;
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
+                Statement statement = connection.createStatement()) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    statement.execute("PRAGMA journal_mode = WAL");
+                    return;
+                } catch (SQLException e) {
+                    if (!SqliteErrors.isBusy(e) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    sleep(Math.min(50, attempt * 2L));
+                }
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.translate("Cannot open", file, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Interrupted while waiting for another connection's lock", e);
+        }
     }
 
     /** Returns the settings every connection gets; package-private so that tests can derive variants. */
