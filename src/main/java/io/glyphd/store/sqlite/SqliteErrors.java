@@ -3,6 +3,7 @@ package io.glyphd.store.sqlite;
 import io.glyphd.store.StoreException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -17,9 +18,11 @@ final class SqliteErrors {
     }
 
     /** Returns an exception for a unit of work that stayed BUSY through {@code attempts} attempts. */
-    static StoreException busy(String action, Path file, SQLException e, int attempts) {
+    static StoreException busy(String action, Path file, SQLException e, Duration lockWait, int attempts) {
         return new StoreException(action + " " + file + ": " + meaning(e) + "; gave up after " + attempts
-                + (attempts == 1 ? " attempt" : " attempts") + ", nothing of this operation was written", e);
+                + (attempts == 1 ? " attempt" : " attempts") + " within the lock wait of "
+                + SqliteDatabase.human(lockWait) + ", nothing of this operation was written (a longer lockWait, or"
+                + " the CLI's --wait, waits longer)", e);
     }
 
     /** Returns true if the error leaves a connection in a state it should not be reused from. */
@@ -64,7 +67,7 @@ final class SqliteErrors {
         }
         String name = code.name();
         if (isBusy(code)) {
-            return "the database is locked by another connection or process and stayed locked past the busy timeout ("
+            return "the database is locked by another connection or process and stayed locked past the lock wait ("
                     + name + ")";
         }
         if (name.startsWith("SQLITE_FULL")) {
