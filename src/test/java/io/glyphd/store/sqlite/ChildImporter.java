@@ -27,6 +27,9 @@ import java.util.NoSuchElementException;
  *       round imports {@code <prefix>-<round>} ({@code rows} rows) and re-imports {@code shared}
  *       ({@code rows / 2} rows tagged {@code <prefix>-<round>}), printing {@code DONE <id> <n>} or
  *       {@code FAILED <id> <message>} for each; then {@code EXIT}.</li>
+ *   <li>{@code queue <db> <importId> <tag> <rows> <lockWaitMillis>}: opens the store with that lock wait, prints
+ *       {@code READY}, waits for a line on stdin, imports {@code rows} rows tagged {@code tag} as {@code importId}
+ *       and prints {@code DONE <id> <n> <millis>} or {@code FAILED <id> <message>}; then {@code EXIT}.</li>
  * </ul>
  * A pause ends only when the parent kills the process; if the parent goes away instead, the child halts at
  * once, so the paused import is never committed.
@@ -48,6 +51,7 @@ final class ChildImporter {
         switch (args[0]) {
             case "import" -> importRows(db, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "race" -> race(db, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "queue" -> queue(db, args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -67,6 +71,23 @@ final class ChildImporter {
                 String tag = prefix + "-" + round;
                 tryImport(store, tag, tag, rows);
                 tryImport(store, "shared", tag, rows / 2);
+            }
+            say("EXIT");
+        }
+    }
+
+    private static void queue(Path db, String importId, String tag, int rows, long lockWaitMillis)
+            throws IOException {
+        try (SqliteListingStore store = SqliteListingStore.builder(db)
+                .lockWait(java.time.Duration.ofMillis(lockWaitMillis)).build()) {
+            say("READY");
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            long start = System.nanoTime();
+            try {
+                store.importListings(new Reporting(tag, rows, 0, false), ImportRequest.of(importId));
+                say("DONE " + importId + " " + rows + " " + (System.nanoTime() - start) / 1_000_000);
+            } catch (StoreException e) {
+                say("FAILED " + importId + " " + e.getMessage().replace('\n', ' '));
             }
             say("EXIT");
         }
