@@ -74,6 +74,13 @@ final class SqliteErrors {
             return "the disk (or the database's size limit) is full; nothing of this operation was written ("
                     + name + ")";
         }
+        if (code == SQLiteErrorCode.SQLITE_IOERR_SHMSIZE) {
+            // SQLite grows the -shm index by writing into it, which fails when no block can be had: readers
+            // and writers of a WAL file both need it, so on a full disk even a read ends here.
+            return "the disk is full (or a file-size limit was reached): SQLite could not grow the shared-memory"
+                    + " index (the -shm file beside the database); free some space and retry; nothing of this"
+                    + " operation was written (" + name + ")";
+        }
         if (name.startsWith("SQLITE_READONLY")) {
             return "the database is read-only (" + name + ")";
         }

@@ -41,6 +41,13 @@ import org.sqlite.SQLiteDataSource;
  * it; an older schema is migrated in place, keeping its rows; either in one transaction, which leaves the file at
  * its old version if a statement fails.
  *
+ * <p>A store always reopens after a crash: a WAL left by a killed writer is recovered by SQLite, and a hot rollback
+ * journal (left by a writer killed in rollback-journal mode, as files of the earlier release are until their first
+ * open) is rolled back before the inspection, for a glyphd-store file only; a foreign file with a hot journal is
+ * refused and left as it was. {@link #openReadOnly(Path)} cannot roll a journal back and says to open the store
+ * writable once. A file with several hard links is refused for writing, since SQLite keeps one write-ahead log per
+ * name and writers using two names would lose commits; symbolic links are resolved by SQLite and are safe.
+ *
  * <p>Import algorithm, in one IMMEDIATE transaction:
  * <ol>
  *   <li>upsert the import row ({@code INSERT ... ON CONFLICT (import_id) DO UPDATE ... RETURNING id}: a known id
@@ -148,7 +155,10 @@ public final class SqliteListingStore extends JdbcListingStore {
         Path file = options.path.toAbsolutePath().normalize();
         boolean readOnly = options.readOnly;
         long start = System.nanoTime();
-        SqliteSchema.State state = SqliteSchema.inspect(file);
+        if (!readOnly) {
+            SqliteSchema.requireOneName(file);
+        }
+        SqliteSchema.State state = SqliteSchema.inspect(file, !readOnly);
         if (readOnly && state != SqliteSchema.State.CURRENT) {
             throw new StoreException("Cannot open " + file + " read-only: "
                     + (state == SqliteSchema.State.NEW ? "there is no glyphd-store database there"
