@@ -41,7 +41,7 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code ChildImporter} with {@code args}; {@code tmp} receives the child's native library copy. */
     static ChildJvm start(Path tmp, Path logs, String... args) {
-        return start(List.of(), List.of("-Dorg.sqlite.tmpdir=" + tmp), tmp, logs, args);
+        return launch(List.of(), List.of("-Dorg.sqlite.tmpdir=" + tmp), tmp, logs, args);
     }
 
     /**
@@ -52,7 +52,7 @@ final class ChildJvm implements AutoCloseable {
      */
     static ChildJvm startWithFileSizeLimit(long maxFileKib, Path tmp, Path logs, String... args) {
         Path library = nativeLibraryCopy(tmp);
-        return start(List.of("bash", "-c", "ulimit -f " + maxFileKib + " && exec \"$0\" \"$@\""),
+        return launch(List.of("bash", "-c", "ulimit -f " + maxFileKib + " && exec \"$0\" \"$@\""),
                 List.of("-XX:-UsePerfData", "-Dorg.sqlite.lib.path=" + library.getParent(),
                         "-Dorg.sqlite.lib.name=" + library.getFileName()), tmp, logs, args);
     }
@@ -73,7 +73,7 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    private static ChildJvm start(List<String> prefix, List<String> jvmOptions, Path tmp, Path logs,
+    private static ChildJvm launch(List<String> prefix, List<String> jvmOptions, Path tmp, Path logs,
             String... args) {
         try {
             Files.createDirectories(tmp);
