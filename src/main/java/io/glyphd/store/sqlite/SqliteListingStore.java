@@ -158,7 +158,7 @@ public final class SqliteListingStore extends JdbcListingStore {
         if (!readOnly) {
             SqliteSchema.requireOneName(file);
         }
-        SqliteSchema.State state = SqliteSchema.inspect(file, !readOnly);
+        SqliteSchema.State state = SqliteSchema.inspect(file, !readOnly, options.lockWait);
         if (readOnly && state != SqliteSchema.State.CURRENT) {
             throw new StoreException("Cannot open " + file + " read-only: "
                     + (state == SqliteSchema.State.NEW ? "there is no glyphd-store database there"
@@ -234,7 +234,7 @@ public final class SqliteListingStore extends JdbcListingStore {
         }
     }
 
-    private static int busyTimeoutMillis(Duration lockWait) {
+    static int busyTimeoutMillis(Duration lockWait) {
         return (int) Math.min(Integer.MAX_VALUE, lockWait.toMillis());
     }
 

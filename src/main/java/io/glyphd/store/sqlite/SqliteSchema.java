@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,12 +77,12 @@ final class SqliteSchema {
      * @throws StoreException if the file cannot be read or is damaged where these checks read
      */
     static State inspect(Path file) {
-        return inspect(file, false);
+        return inspect(file, false, Duration.ZERO);
     }
 
     /**
      * {@link #inspect(Path)}, recovering first, if {@code writable}, from a writer that stopped mid-transaction in
-     * rollback-journal mode.
+     * rollback-journal mode, waiting up to {@code lockWait} for other processes doing the same.
      *
      * <p>Such a writer (killed, or the power cut) leaves a hot journal: the file holds part of an uncommitted
      * transaction and {@code <file>-journal} the pages it overwrote. A read-only connection cannot roll that back
@@ -95,7 +96,7 @@ final class SqliteSchema {
      * @throws SchemaVersionException as {@link #inspect(Path)}, and for a foreign file with a hot journal
      * @throws StoreException as {@link #inspect(Path)}, and for a read-only open of a store with a hot journal
      */
-    static State inspect(Path file, boolean writable) {
+    static State inspect(Path file, boolean writable, Duration lockWait) {
         byte[] header = readHeader(file);
         if (header == null) {
             return State.NEW;
@@ -121,7 +122,7 @@ final class SqliteSchema {
                         + " file. Open the store writable once (new SqliteListingStore(path), or any glyphd-store"
                         + " command that writes, such as import), then read-only again", e);
             }
-            rollBackHotJournal(file);
+            rollBackHotJournal(file, lockWait);
             try {
                 return inspectSchema(file);
             } catch (SQLException again) {
@@ -213,12 +214,12 @@ final class SqliteSchema {
 
     /**
      * Rolls back a hot journal as SQLite does: the first read on a writable connection takes the exclusive lock
-     * (waiting up to the busy timeout for other processes, one of which may be doing the same), copies the
+     * (waiting up to the store's lock wait for other processes, one of which may be doing the same), copies the
      * journal's pages back into the file and deletes the journal.
      */
-    private static void rollBackHotJournal(Path file) {
+    private static void rollBackHotJournal(Path file, Duration lockWait) {
         SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout((int) SqliteListingStore.DEFAULT_LOCK_WAIT.toMillis());
+        config.setBusyTimeout(SqliteListingStore.busyTimeoutMillis(lockWait));
         try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
                 Statement statement = connection.createStatement()) {
             intPragma(statement, "user_version");
