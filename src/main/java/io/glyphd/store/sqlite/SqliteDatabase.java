@@ -131,6 +131,9 @@ final class SqliteDatabase implements Database {
         } catch (SQLException e) {
             broken = true;
             throw SqliteErrors.translate(action, file, e);
+        } catch (RuntimeException | Error e) {
+            broken = true;
+            throw e;
         } finally {
             if (connection != null) {
                 pool.release(connection, broken);

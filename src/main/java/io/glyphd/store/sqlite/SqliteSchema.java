@@ -33,7 +33,9 @@ import org.sqlite.SQLiteErrorCode;
  *
  * <p>Migration protocol, in one IMMEDIATE transaction: read {@code user_version} (again, under the write lock);
  * run every script after it, one statement at a time; set {@code user_version} and {@code application_id};
- * commit. If any statement fails, everything is rolled back and the file stays at the version it had.
+ * commit. If any step fails, the commit included (where a full disk or an I/O error usually surfaces), everything
+ * is rolled back and the file stays at the version it had; the error says which step failed and the version the
+ * file was left at.
  * Script names are checked when this class loads: {@code schema.sql} first, then {@code V2__<name>.sql},
  * {@code V3__<name>.sql}, ... with no gaps, so the list cannot be misordered.
  */
@@ -50,6 +52,8 @@ final class SqliteSchema {
     private static final int HEADER_SIZE = 100;
     /** Where the database header keeps {@code PRAGMA application_id}, a big-endian int. */
     private static final int APPLICATION_ID_OFFSET = 68;
+    /** How long reading the version back after a failed migration waits for a lock: nobody should hold one. */
+    private static final int VERSION_READ_BACK_WAIT_MILLIS = 2_000;
 
     private SqliteSchema() {
     }
@@ -260,49 +264,115 @@ final class SqliteSchema {
      * Creates or migrates the schema in one IMMEDIATE transaction on {@code connection}, re-reading the version
      * inside it so that two processes opening a new file at once create the schema once.
      *
+     * <p>Any failure from the {@code BEGIN} to the {@code COMMIT} rolls the transaction back. Most write failures
+     * (a full disk, an I/O error) surface only at the commit, when SQLite first writes the pages the statements
+     * changed in its cache; SQLite then rolls back by itself. Either way the exception names the step that failed
+     * and the version the file is at afterwards, read back through a connection of its own rather than assumed.
+     *
      * @return the version the file had before (0 for a new file)
+     * @throws SchemaVersionException if a statement of a script fails for a reason of its own (not the storage)
+     * @throws StoreException if the storage fails (disk full, I/O error, lock) at any step of the transaction
      */
     static int createOrMigrate(Connection connection, Path file) throws SQLException {
-        SqliteDatabase.beginImmediate(connection);
-        try (Statement statement = connection.createStatement()) {
-            int found = intPragma(statement, "user_version");
-            if (found > CURRENT_VERSION) {
-                throw new SchemaVersionException("Cannot open " + file + ": it has schema version " + found
-                        + "; this build supports up to " + CURRENT_VERSION, found, CURRENT_VERSION, null);
-            }
-            for (int version = found + 1; version <= CURRENT_VERSION; version++) {
-                String script = MIGRATIONS.get(version - 1);
-                List<String> statements = SqlScript.load(SqliteSchema.class, script);
-                for (int i = 0; i < statements.size(); i++) {
-                    try {
-                        statement.execute(statements.get(i));
-                    } catch (SQLException e) {
-                        String action = "Cannot " + (found == 0 ? "create the schema of " + file
-                                : "migrate " + file + " from schema version " + found + " to " + CURRENT_VERSION)
-                                + ": statement " + (i + 1) + " of " + script + " failed: " + SqliteErrors.meaning(e)
-                                + "; the file was left as it was";
-                        // A full disk, a lock or an I/O error says nothing about the schema: keep it a storage error.
-                        if (SqliteErrors.poisonsConnection(e)) {
-                            throw new StoreException(action, e);
-                        }
-                        throw new SchemaVersionException(action, found, CURRENT_VERSION, e);
-                    }
+        int found = -1;
+        String step = "the write transaction could not begin";
+        try {
+            SqliteDatabase.beginImmediate(connection);
+            try (Statement statement = connection.createStatement()) {
+                step = "reading the schema version failed";
+                found = intPragma(statement, "user_version");
+                if (found > CURRENT_VERSION) {
+                    throw new SchemaVersionException("Cannot open " + file + ": it has schema version " + found
+                            + "; this build supports up to " + CURRENT_VERSION, found, CURRENT_VERSION, null);
                 }
-                LOG.debug("{}: applied {} (schema version {})", file, script, version);
+                for (int version = found + 1; version <= CURRENT_VERSION; version++) {
+                    String script = MIGRATIONS.get(version - 1);
+                    List<String> statements = SqlScript.load(SqliteSchema.class, script);
+                    for (int i = 0; i < statements.size(); i++) {
+                        step = "statement " + (i + 1) + " of " + script + " failed";
+                        statement.execute(statements.get(i));
+                    }
+                    LOG.debug("{}: applied {} (schema version {})", file, script, version);
+                }
+                step = "setting the schema version failed";
+                statement.execute("PRAGMA application_id = " + APPLICATION_ID);
+                statement.execute("PRAGMA user_version = " + CURRENT_VERSION);
+                step = "the commit failed";
+                connection.commit();
             }
-            statement.execute("PRAGMA application_id = " + APPLICATION_ID);
-            statement.execute("PRAGMA user_version = " + CURRENT_VERSION);
-            connection.commit();
-            connection.setAutoCommit(true);
-            return found;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
+        } catch (SQLException e) {
+            rollBack(connection, e);
+            throw migrationFailed(file, found, step, e);
+        } catch (RuntimeException e) {
+            rollBack(connection, e);
             throw e;
+        }
+        // Committed: a failure from here on is no failure of the migration, and is reported as it is.
+        connection.setAutoCommit(true);
+        return found;
+    }
+
+    /**
+     * Rolls back what the failed transaction left; a failure to do so is kept as suppressed. After a failed commit
+     * SQLite has usually rolled back by itself, and the driver's rollback then fails saying no transaction is active.
+     */
+    private static void rollBack(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Describes a failed creation or migration: what was being done, the step that failed, why, and the version
+     * the file is at now, read back from the file. A storage failure (disk full, I/O, lock) stays a
+     * {@link StoreException}, as it says nothing about the schema.
+     */
+    private static StoreException migrationFailed(Path file, int found, String step, SQLException e) {
+        int now = versionOnFile(file, e);
+        int from = found >= 0 ? found : now;
+        String action = from == 0 ? "Cannot create the schema of " + file
+                : from > 0 ? "Cannot migrate " + file + " from schema version " + from + " to " + CURRENT_VERSION
+                : "Cannot create or migrate the schema of " + file;
+        String outcome;
+        if (now < 0) {
+            outcome = "; it was rolled back, but the file's schema version could not be read back to confirm it";
+        } else if (now != from) {
+            outcome = "; the file is now at schema version " + now;
+        } else if (now == 0) {
+            outcome = "; it was rolled back: the file was left as it was, without a schema, and the next writable"
+                    + " open creates it";
+        } else {
+            outcome = "; it was rolled back: the file was left as it was, at schema version " + now
+                    + ", and the next writable open migrates it again";
+        }
+        String message = action + ": " + step + ": " + SqliteErrors.meaning(e) + outcome;
+        if (SqliteErrors.poisonsConnection(e)) {
+            return new StoreException(message, e);
+        }
+        return new SchemaVersionException(message, from, CURRENT_VERSION, e);
+    }
+
+    /**
+     * Reads {@code user_version} through a read-only connection of its own, which sees only what was committed;
+     * returns -1 (the failure kept as suppressed on {@code failure}) if it cannot.
+     */
+    private static int versionOnFile(Path file, SQLException failure) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(VERSION_READ_BACK_WAIT_MILLIS);
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
+                Statement statement = connection.createStatement()) {
+            return intPragma(statement, "user_version");
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+            return -1;
         }
     }
 

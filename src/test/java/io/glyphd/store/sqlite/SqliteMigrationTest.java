@@ -197,6 +197,39 @@ class SqliteMigrationTest {
         }
     }
 
+    /**
+     * A database size limit ({@code max_page_count}) that the migration's new index cannot fit under: SQLITE_FULL
+     * at the statement, as on a full disk. {@code FileSizeLimitTest} meets a real write failure, at a statement and
+     * at the commit, in a child process.
+     */
+    @Test
+    void aMigrationThatFillsTheDatabaseLeavesVersionOneAndSaysSo() throws SQLException {
+        Path file = VersionOneFile.write(dir.resolve("big-v1.sqlite3"), 20_000);
+        List<String> before = VersionOneFile.snapshot(file);
+        try (Connection c = SqliteListingStore.config(false, SqliteListingStore.Synchronous.NORMAL,
+                SqliteListingStore.DEFAULT_LOCK_WAIT).createConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
+            s.execute("PRAGMA max_page_count = " + (number(c, "PRAGMA page_count") + 2));
+
+            assertThatThrownBy(() -> SqliteSchema.createOrMigrate(c, file))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("Cannot migrate " + file + " from schema version 1 to "
+                            + SqliteSchema.CURRENT_VERSION + ": statement 1 of V2__listing_identity.sql failed: the"
+                            + " disk (or the database's size limit) is full")
+                    .hasMessageContaining("(SQLITE_FULL)")
+                    .hasMessageEndingWith("; it was rolled back: the file was left as it was, at schema version 1,"
+                            + " and the next writable open migrates it again");
+            assertThat(c.getAutoCommit()).as("the connection is back in auto-commit mode").isTrue();
+            assertThat(number(c, "PRAGMA user_version")).isEqualTo(1);
+        }
+        assertThat(VersionOneFile.version(file)).isEqualTo(1);
+        assertThat(VersionOneFile.snapshot(file)).isEqualTo(before);
+        try (ListingStore store = new SqliteListingStore(file)) {
+            assertThat(store.countListings(ListingQuery.all())).isEqualTo(20_000);
+        }
+        assertThat(VersionOneFile.version(file)).isEqualTo(SqliteSchema.CURRENT_VERSION);
+    }
+
     @Test
     void twoStoresOpeningAVersionOneFileAtOnceMigrateItOnce() throws Exception {
         Path file = versionOneFile();
