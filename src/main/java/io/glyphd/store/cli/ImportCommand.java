@@ -4,8 +4,10 @@ import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.io.ListingFormat;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +37,12 @@ final class ImportCommand extends StoreCommand {
             description = "Format of every FILE (default: from each file's extension).")
     ListingFormat format;
 
+    @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10m",
+            description = {"How long to wait, in all, for other imports and writers of a SQLite file ahead of this"
+                + " one, such as 30s, 10m or 1h, up to 24h (default: ${DEFAULT-VALUE}). Says once on stderr that it"
+                + " waits (not with -q); an import still blocked then fails and writes nothing."})
+    Duration wait;
+
     @Override
     public Integer call() {
         List<ListingFormat> formats = new ArrayList<>();
@@ -60,7 +68,7 @@ final class ImportCommand extends StoreCommand {
             }
         }
         ImportResult result;
-        try (ListingStore store = openStore();
+        try (ListingStore store = openStore(new StoreLocation.Writers(wait, this::sayWaiting));
                 MultiFileReader listings = new MultiFileReader(files, formats);
                 Progress progress = new Progress(listings, err(), showProgress(), Progress.EVERY)) {
             result = store.importListings(progress, request);
@@ -69,6 +77,17 @@ final class ImportCommand extends StoreCommand {
                 + result.importId() + " into " + location() + " in " + duration(result.duration())
                 + (result.rowsReplaced() > 0 ? " (replaced " + result.rowsReplaced() + " listings)" : ""));
         return 0;
+    }
+
+    /** Tells the user, once, that the import waits; called on the importing thread when the wait begins. */
+    private void sayWaiting(String who) {
+        if (root.quiet) {
+            return;
+        }
+        PrintWriter err = err();
+        err.println("Waiting for another writer (" + who + ") to finish with " + location() + "; giving up after "
+                + DurationConverter.format(wait) + " in all (--wait)");
+        err.flush();
     }
 
     private static String describe(List<Path> files) {

@@ -62,6 +62,11 @@ abstract class StoreCommand implements Callable<Integer> {
         return location().open(StoreLocation.Use.CREATE);
     }
 
+    /** Opens the store, creating it if needed; its writes wait for other writers as {@code writers} says. */
+    ListingStore openStore(StoreLocation.Writers writers) {
+        return location().open(StoreLocation.Use.CREATE, writers);
+    }
+
     /** Opens an existing store to read it; fails if there is none, rather than creating an empty one. */
     ListingStore openExistingStore() {
         return location().open(StoreLocation.Use.READ);

@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -85,13 +87,34 @@ sealed interface StoreLocation permits StoreLocation.SqliteFile, StoreLocation.P
     }
 
     /**
-     * Opens the store.
+     * How a command that writes waits for the writers ahead of it on a SQLite file: at most {@code lockWait} in all, and
+     * {@code onWait} hears once when it starts to wait (see {@link SqliteListingStore.Builder#lockWait} and
+     * {@link SqliteListingStore.Builder#onLockWait}). A PostgreSQL store does not queue its writers this way.
+     */
+    record Writers(Duration lockWait, Consumer<String> onWait) {
+        /** The library's own: its default lock wait, told to nobody. */
+        static final Writers DEFAULT = new Writers(SqliteListingStore.DEFAULT_LOCK_WAIT, who -> { });
+    }
+
+    /**
+     * Opens the store; writers wait as {@link Writers#DEFAULT} says.
      *
      * @throws CommandFailure if the store must exist and there is no SQLite file, or the password file cannot be
      *         read
      * @throws io.glyphd.store.StoreException if the store cannot be opened
      */
-    ListingStore open(Use use);
+    default ListingStore open(Use use) {
+        return open(use, Writers.DEFAULT);
+    }
+
+    /**
+     * Opens the store; a write to a SQLite file waits for other writers as {@code writers} says.
+     *
+     * @throws CommandFailure if the store must exist and there is no SQLite file, or the password file cannot be
+     *         read
+     * @throws io.glyphd.store.StoreException if the store cannot be opened
+     */
+    ListingStore open(Use use, Writers writers);
 
     /** Returns true if this location and {@code other} name the same store, as far as can be told. */
     boolean sameStore(StoreLocation other);
@@ -115,14 +138,17 @@ sealed interface StoreLocation permits StoreLocation.SqliteFile, StoreLocation.P
         }
 
         @Override
-        public ListingStore open(Use use) {
+        public ListingStore open(Use use, Writers writers) {
             if (use != Use.CREATE && !Files.exists(path)) {
                 throw new CommandFailure("No database at " + path + (origin.startsWith("--") && !origin.equals("--db")
                         ? " (" + origin + ")" : "; import a file first, or name another with --db (a file or a"
                         + " jdbc:postgresql: URL), $" + CliEnvironment.DB_URL_VARIABLE + " or $"
                         + CliEnvironment.DB_PATH_VARIABLE));
             }
-            return use == Use.READ_ONLY ? SqliteListingStore.openReadOnly(path) : new SqliteListingStore(path);
+            if (use == Use.READ_ONLY) {
+                return SqliteListingStore.openReadOnly(path);
+            }
+            return SqliteListingStore.builder(path).lockWait(writers.lockWait()).onLockWait(writers.onWait()).build();
         }
 
         @Override
@@ -248,7 +274,7 @@ sealed interface StoreLocation permits StoreLocation.SqliteFile, StoreLocation.P
         }
 
         @Override
-        public ListingStore open(Use use) {
+        public ListingStore open(Use use, Writers writers) {
             PGSimpleDataSource dataSource = new PGSimpleDataSource();
             dataSource.setURL(url);
             if (!namesApplication) {
