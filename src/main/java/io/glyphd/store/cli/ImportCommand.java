@@ -38,9 +38,9 @@ final class ImportCommand extends StoreCommand {
     ListingFormat format;
 
     @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10m",
-            description = {"How long to wait, in all, for other imports and writers of a SQLite file ahead of this"
-                + " one, such as 30s, 10m or 1h, up to 24h (default: ${DEFAULT-VALUE}). Says once on stderr that it"
-                + " waits (not with -q); an import still blocked then fails and writes nothing."})
+            description = "How long to wait, in all, for other imports and writers of a SQLite file ahead of this"
+                    + " one, such as 30s, 10m or 1h, up to 24h (default: ${DEFAULT-VALUE}). Says once on stderr that"
+                    + " it waits (not with -q); an import still blocked then fails and writes nothing.")
     Duration wait;
 
     @Override

@@ -87,8 +87,8 @@ sealed interface StoreLocation permits StoreLocation.SqliteFile, StoreLocation.P
     }
 
     /**
-     * How a command that writes waits for the writers ahead of it on a SQLite file: at most {@code lockWait} in all, and
-     * {@code onWait} hears once when it starts to wait (see {@link SqliteListingStore.Builder#lockWait} and
+     * How a command that writes waits for the writers ahead of it on a SQLite file: at most {@code lockWait} in all,
+     * and {@code onWait} hears once when it starts to wait (see {@link SqliteListingStore.Builder#lockWait} and
      * {@link SqliteListingStore.Builder#onLockWait}). A PostgreSQL store does not queue its writers this way.
      */
     record Writers(Duration lockWait, Consumer<String> onWait) {
