@@ -119,26 +119,16 @@ final class SqliteDatabase implements Database {
     }
 
     /**
-     * Runs {@code work} on a pooled connection once, without a transaction of its own and without retries: for
-     * opening the store (creating or migrating its schema), before it serves anything.
+     * Runs {@code work} on a pooled connection without a transaction of its own, for opening the store (creating or
+     * migrating its schema) before it serves anything; retried after BUSY as {@link #read} is, so {@code work} must
+     * be safe to run again. The connection is discarded after any failure.
+     *
+     * <p>The retry matters at the first connection of a file in rollback-journal mode (a file of the earlier
+     * release): the connection switches it to WAL, which needs the file's exclusive lock, and SQLite refuses that
+     * at once, BUSY without waiting, when two connections ask together (waiting could deadlock).
      */
     <T> T setUp(String action, JdbcWork<T> work) {
-        Connection connection = null;
-        boolean broken = false;
-        try {
-            connection = connection(action);
-            return work.run(connection);
-        } catch (SQLException e) {
-            broken = true;
-            throw SqliteErrors.translate(action, file, e);
-        } catch (RuntimeException | Error e) {
-            broken = true;
-            throw e;
-        } finally {
-            if (connection != null) {
-                pool.release(connection, broken);
-            }
-        }
+        return withBusyRetries(action, work, true);
     }
 
     /**
@@ -150,6 +140,15 @@ final class SqliteDatabase implements Database {
     @Override
     public <T> T read(String action, JdbcWork<T> work) {
         ensureOpen(action);
+        return withBusyRetries(action, work, false);
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection, again on a fresh one after each BUSY, until the lock wait (counted
+     * from this call) is over. A connection is discarded after an error that {@link SqliteErrors#poisonsConnection
+     * poisons} it, or after any failure if {@code discardOnFailure}.
+     */
+    private <T> T withBusyRetries(String action, JdbcWork<T> work, boolean discardOnFailure) {
         long deadline = System.nanoTime() + lockWaitNanos;
         for (int attempt = 1; ; attempt++) {
             Connection connection = null;
@@ -159,7 +158,7 @@ final class SqliteDatabase implements Database {
                 connection = connection(action);
                 return work.run(connection);
             } catch (SQLException e) {
-                broken = SqliteErrors.poisonsConnection(e);
+                broken = discardOnFailure || SqliteErrors.poisonsConnection(e);
                 throwIfStopped(action, e, "");
                 if (!SqliteErrors.isBusy(e)) {
                     throw SqliteErrors.translate(action, file, e);
@@ -167,6 +166,9 @@ final class SqliteDatabase implements Database {
                 if (System.nanoTime() - deadline >= 0) {
                     throw SqliteErrors.busy(action, file, e, lockWait, attempt);
                 }
+            } catch (RuntimeException | Error e) {
+                broken = discardOnFailure;
+                throw e;
             } finally {
                 busy.end();
                 if (connection != null) {

@@ -14,9 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -166,7 +163,6 @@ public final class SqliteListingStore extends JdbcListingStore {
         }
         if (!readOnly) {
             createParentDirectories(file);
-            enableWal(file, options.lockWait);
         }
         SQLiteDataSource dataSource = new SQLiteDataSource(config(readOnly, options.synchronous, options.lockWait));
         dataSource.setUrl("jdbc:sqlite:" + file);
@@ -174,8 +170,11 @@ public final class SqliteListingStore extends JdbcListingStore {
                 options.lockWait, options.maxConnections, options.connectionWait, options.onLockWait));
         int version = SqliteSchema.CURRENT_VERSION;
         try {
-            if (state != SqliteSchema.State.CURRENT) {
-                int before = database.setUp("Cannot open", c -> SqliteSchema.createOrMigrate(c, file));
+            if (!readOnly) {
+                // The first connection switches the file to WAL (a no-op once it is); setUp retries the switch if
+                // another store asks at the same moment. The connection then stays in the pool.
+                int before = database.setUp("Cannot open", c -> state == SqliteSchema.State.CURRENT ? version
+                        : SqliteSchema.createOrMigrate(c, file));
                 if (before == 0) {
                     LOG.info("{}: created glyphd-store schema version {}", file, version);
                 } else if (before < version) {
@@ -205,46 +204,8 @@ public final class SqliteListingStore extends JdbcListingStore {
         return builder(dbPath).readOnly(true).build();
     }
 
-    /**
-     * Switches the file to WAL before the pool opens connections that ask for it. The switch needs the file's
-     * exclusive lock, and SQLite reports BUSY at once, without waiting, when two connections ask for it together
-     * (the wait could deadlock), so two stores opening one rollback-journal file at the same moment would fail.
-     * Retrying here, within the lock wait, makes them take turns; once the file is in WAL (the mode is kept in
-     * the file) the pool's own request is a no-op.
-     */
-    private static void enableWal(Path file, Duration lockWait) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(busyTimeoutMillis(lockWait));
-        long deadline = System.nanoTime() + lockWait.toNanos();
-        try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
-                Statement statement = connection.createStatement()) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    statement.execute("PRAGMA journal_mode = WAL");
-                    return;
-                } catch (SQLException e) {
-                    if (!SqliteErrors.isBusy(e) || System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    sleep(Math.min(50, attempt * 2L));
-                }
-            }
-        } catch (SQLException e) {
-            throw SqliteErrors.translate("Cannot open", file, e);
-        }
-    }
-
     static int busyTimeoutMillis(Duration lockWait) {
         return (int) Math.min(Integer.MAX_VALUE, lockWait.toMillis());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("Interrupted while waiting for another connection's lock", e);
-        }
     }
 
     /**
