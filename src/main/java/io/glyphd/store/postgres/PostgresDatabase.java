@@ -99,18 +99,8 @@ final class PostgresDatabase implements Database {
     private <T> T once(boolean read, JdbcWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
             try {
-                if (read) {
-                    try (Statement statement = connection.createStatement()) {
-                        statement.execute(READ_TRANSACTION);
-                    }
-                }
-                try (PreparedStatement settings = connection.prepareStatement(SETTINGS)) {
-                    settings.setString(1, searchPath);
-                    settings.setString(2, statementTimeout);
-                    settings.execute();
-                }
+                begin(connection, read);
                 T result = work.run(connection);
                 if (read) {
                     connection.commit();
@@ -121,6 +111,83 @@ final class PostgresDatabase implements Database {
                 throw e;
             } finally {
                 restoreAutoCommit(connection, autoCommit);
+            }
+        }
+    }
+
+    /** Opens the unit of work's transaction: REPEATABLE READ READ ONLY for a read, and the store's settings. */
+    private void begin(Connection connection, boolean read) throws SQLException {
+        connection.setAutoCommit(false);
+        if (read) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(READ_TRANSACTION);
+            }
+        }
+        try (PreparedStatement settings = connection.prepareStatement(SETTINGS)) {
+            settings.setString(1, searchPath);
+            settings.setString(2, statementTimeout);
+            settings.execute();
+        }
+    }
+
+    /**
+     * Opens a REPEATABLE READ READ ONLY transaction on a connection borrowed from the caller's {@link DataSource}
+     * until the snapshot is closed: every unit of work run in it reads the snapshot its first statement took. While
+     * it is open the server keeps every row version that snapshot may see (its xmin holds back VACUUM on the whole
+     * database) and the connection is out of the caller's pool. Writers do not wait for it.
+     */
+    @Override
+    public Snapshot snapshot(String action) {
+        ensureOpen();
+        return new ReadTransaction(action);
+    }
+
+    /** One read transaction on one borrowed connection; see {@link #snapshot(String)}. */
+    private final class ReadTransaction implements Snapshot {
+        private final String action;
+        private Connection connection;
+        private boolean autoCommit;
+        private boolean closed;
+
+        ReadTransaction(String action) {
+            this.action = action;
+        }
+
+        @Override
+        public <T> T read(JdbcWork<T> work) {
+            if (closed) {
+                throw new IllegalStateException(action + " " + where + ": the read has ended");
+            }
+            try {
+                ensureOpen();
+                if (connection == null) {
+                    connection = dataSource.getConnection();
+                    autoCommit = connection.getAutoCommit();
+                    begin(connection, true);
+                }
+                return work.run(connection);
+            } catch (SQLException e) {
+                close();
+                throw PostgresErrors.translate(action, where, e);
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            if (connection == null) {
+                return;
+            }
+            Connection ended = connection;
+            connection = null;
+            try (ended) {
+                ended.rollback(); // a read changed nothing: rollback and commit are alike
+                restoreAutoCommit(ended, autoCommit);
+            } catch (SQLException e) {
+                LOG.debug("{}: could not end a read transaction: {}", where, PostgresErrors.meaning(e));
             }
         }
     }

@@ -14,9 +14,10 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
 /**
- * Runs units of work on one SQLite file: reads on a pooled connection in auto-commit mode, writes in an
- * IMMEDIATE transaction under an in-process lock. This is the one place that translates {@link SQLException}s,
- * decides whether a connection may be reused and retries a write that SQLite reports BUSY. Thread-safe.
+ * Runs units of work on one SQLite file: reads in a DEFERRED read transaction on a pooled connection (one snapshot
+ * per unit of work, or per {@link #snapshot(String)} for as long as it is open), writes in an IMMEDIATE transaction
+ * under an in-process lock. This is the one place that translates {@link SQLException}s,
+ * decides whether a connection may be reused and retries a read or a write that SQLite reports BUSY. Thread-safe.
  */
 final class SqliteDatabase implements Database {
     /** Attempts a write makes, in all, when SQLite keeps reporting BUSY; each waits up to the busy timeout. */
@@ -68,26 +69,118 @@ final class SqliteDatabase implements Database {
     }
 
     /**
-     * Runs {@code work} on a pooled connection in auto-commit mode.
+     * Runs {@code work} in one DEFERRED read transaction on a pooled connection, so that all its statements read one
+     * snapshot; a BUSY is retried as {@link #snapshot(String)} says.
      *
      * @param action what is being done, for the error message, e.g. "Cannot query listings in"
      */
     @Override
     public <T> T read(String action, JdbcWork<T> work) {
+        try (Snapshot snapshot = snapshot(action)) {
+            return snapshot.read(work);
+        }
+    }
+
+    /**
+     * Opens a read transaction (BEGIN DEFERRED, so it takes no lock; its snapshot is the state the first statement
+     * sees) on a connection of the pool, which it keeps until closed. While it is open, no checkpoint can move the
+     * WAL past its snapshot, so the {@code -wal} file grows with every commit made meanwhile. When the first unit of
+     * work meets BUSY (no snapshot has been read yet), it runs again on a fresh connection, up to
+     * {@value #WRITE_ATTEMPTS} attempts in all, as a write would.
+     */
+    @Override
+    public Snapshot snapshot(String action) {
         ensureOpen();
-        Connection connection = null;
-        boolean broken = false;
-        try {
-            connection = pool.acquire();
-            return work.run(connection);
-        } catch (SQLException e) {
-            broken = SqliteErrors.poisonsConnection(e);
-            throw SqliteErrors.translate(action, file, e);
-        } finally {
-            if (connection != null) {
-                pool.release(connection, broken);
+        return new ReadTransaction(action);
+    }
+
+    /** One read transaction on one connection; see {@link #snapshot(String)}. */
+    private final class ReadTransaction implements Snapshot {
+        private final String action;
+        private Connection connection;
+        private boolean read;
+        private boolean closed;
+
+        ReadTransaction(String action) {
+            this.action = action;
+        }
+
+        @Override
+        public <T> T read(JdbcWork<T> work) {
+            if (closed) {
+                throw new IllegalStateException(action + " " + file + ": the read has ended");
+            }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    ensureOpen();
+                    if (connection == null) {
+                        connection = pool.acquire();
+                        beginDeferred(connection);
+                    }
+                    T result = work.run(connection);
+                    read = true;
+                    return result;
+                } catch (SQLException e) {
+                    boolean broken = SqliteErrors.poisonsConnection(e);
+                    if (read || !SqliteErrors.isBusy(e) || attempt == WRITE_ATTEMPTS) {
+                        end(broken);
+                        throw SqliteErrors.translate(action, file, e);
+                    }
+                    release(true);
+                    LOG.warn("{}: another connection or process held a lock past the busy timeout (attempt {} of {});"
+                            + " running the read again", file, attempt, WRITE_ATTEMPTS);
+                } catch (RuntimeException | Error e) {
+                    end(false);
+                    throw e;
+                }
+                try {
+                    pause(action, attempt);
+                } catch (RuntimeException e) {
+                    end(false);
+                    throw e;
+                }
             }
         }
+
+        @Override
+        public void close() {
+            end(false);
+        }
+
+        private void end(boolean broken) {
+            closed = true;
+            release(broken);
+        }
+
+        /** Ends the transaction and gives the connection back, or discards it if ending fails or it is broken. */
+        private void release(boolean broken) {
+            if (connection == null) {
+                return;
+            }
+            Connection ended = connection;
+            connection = null;
+            boolean discard = broken;
+            try {
+                if (!ended.getAutoCommit()) {
+                    ended.setAutoCommit(true); // a read changed nothing: commit and rollback are alike
+                }
+            } catch (SQLException e) {
+                LOG.debug("{}: discarding a connection whose read transaction could not end: {}", file,
+                        SqliteErrors.meaning(e));
+                discard = true;
+            }
+            pool.release(ended, discard);
+        }
+    }
+
+    /**
+     * Begins a DEFERRED transaction: it takes no lock until its first statement, which then reads one snapshot that
+     * the rest of the transaction keeps. The pool's connections default to IMMEDIATE, which a read must not take.
+     */
+    private static void beginDeferred(Connection connection) throws SQLException {
+        SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
+        sqlite.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+        connection.setAutoCommit(false);
     }
 
     /**

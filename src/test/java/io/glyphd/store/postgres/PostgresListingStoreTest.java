@@ -63,25 +63,23 @@ class PostgresListingStoreTest extends ListingStoreContract {
         }
     }
 
+    @Override
+    protected boolean aReadIsOpen() {
+        try (Connection c = PostgresStores.sharedDatabase().getConnection()) {
+            return transactionsBesides(c) > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
-    void aStreamBetweenPagesHoldsNoConnectionOrTransaction() throws SQLException {
-        store.insertListings(sample(30), "b");
-
-        try (Connection c = PostgresStores.sharedDatabase().getConnection();
-                Stream<Listing> listings = store.streamListings(ListingQuery.builder().limit(10).build())) {
-            Iterator<Listing> it = listings.iterator();
-            try (Connection reader = PostgresStores.sharedDatabase().getConnection()) {
-                reader.setAutoCommit(false);
-                reader.createStatement().executeQuery("SELECT 1").close();
-                assertThat(transactionsBesides(c)).as("control: an open transaction shows").isEqualTo(1);
-                reader.rollback();
-            }
-            for (int i = 0; i < 15; i++) {
-                it.next();
-            }
-
-            assertThat(transactionsBesides(c)).isZero();
-            assertThat(it.hasNext()).isTrue();
+    void anOpenTransactionShowsAsAnOpenRead() throws SQLException {
+        try (Connection reader = PostgresStores.sharedDatabase().getConnection()) {
+            reader.setAutoCommit(false);
+            reader.createStatement().executeQuery("SELECT 1").close();
+            assertThat(aReadIsOpen()).isTrue();
+            reader.rollback();
+            assertThat(aReadIsOpen()).isFalse();
         }
     }
 }
