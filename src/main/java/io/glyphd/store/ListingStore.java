@@ -141,8 +141,9 @@ public interface ListingStore extends AutoCloseable {
      * transaction whose snapshot holds back VACUUM. Writers do not wait for it. Close the stream when done
      * (try-with-resources): a stream left open and unread holds its connection and snapshot until it is closed. A
      * read that fails, or an exception thrown by the stream's consumer, also ends the snapshot; a later page read
-     * then throws {@link IllegalStateException} rather than end the stream early. The stream is sequential and not
-     * thread-safe; a page read after the store is closed throws {@link IllegalStateException}.
+     * then throws {@link IllegalStateException} rather than end the stream early. {@link #close()} of the store
+     * ends an open stream's snapshot without waiting for it, and its next page read throws
+     * {@link IllegalStateException}. The stream is sequential and not thread-safe.
      *
      * <p>The default implementation reads each page with {@link #queryPage(ListingQuery, String)}, so each page is its
      * own snapshot (a listing that stays in the store is still never returned twice or skipped) and nothing is held

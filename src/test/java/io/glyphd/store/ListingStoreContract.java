@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -979,6 +980,64 @@ public abstract class ListingStoreContract {
         store.insertListings(sample(1), "meanwhile-4");
         assertThat(aReadIsOpen()).as("after 50 streams closed at once").isFalse();
         assertThat(store.countListings(ListingQuery.all())).isEqualTo(34);
+    }
+
+    /**
+     * Opens a second store on a fresh database in {@code dir} that has one connection to lend (SQLite's
+     * maxConnections(1); a caller's pool of one on PostgreSQL) and waits at most a second for it; the test closes it.
+     */
+    protected abstract ListingStore openStoreWithOneConnection(Path dir);
+
+    @Test
+    void aStreamClosedHalfwayOrWhoseConsumerFailedGivesItsOneConnectionBack() {
+        try (ListingStore one = openStoreWithOneConnection(dir)) {
+            one.insertListings(sample(25), "a");
+            ListingQuery pages = ListingQuery.builder().limit(10).build();
+            try (Stream<Listing> open = one.streamListings(pages)) {
+                open.iterator().next();
+                assertThatThrownBy(() -> one.countListings(ListingQuery.all()))
+                        .as("control: an open stream holds the one connection").isInstanceOf(StoreException.class);
+            }
+
+            try (Stream<Listing> listings = one.streamListings(pages)) {
+                assertThat(listings.limit(15)).hasSize(15);
+            }
+            assertThat(one.countListings(ListingQuery.all())).as("after a stream closed halfway").isEqualTo(25);
+
+            Stream<Listing> failing = one.streamListings(pages);
+            assertThatThrownBy(() -> failing.forEach(l -> {
+                throw new IllegalArgumentException("consumer failed");
+            })).hasMessage("consumer failed");
+            assertThat(one.countListings(ListingQuery.all())).as("after its consumer threw").isEqualTo(25);
+
+            assertThat(one.streamListings(pages).iterator()).toIterable().hasSize(25);
+            one.insertListings(sample(1), "b");
+            assertThat(one.countListings(ListingQuery.all())).as("after the last page, not closed").isEqualTo(26);
+        }
+    }
+
+    @Test
+    void closingTheStoreEndsAnOpenStreamAtOnceAndItsNextPageFails() {
+        store.insertListings(sample(30), "b");
+        Stream<Listing> open = store.streamListings(ListingQuery.builder().limit(10).build());
+        Iterator<Listing> it = open.iterator();
+        for (int i = 0; i < 15; i++) {
+            it.next();
+        }
+        store.insertListings(sample(1), "meanwhile");
+        assertThat(aReadIsOpen()).as("control: the stream's read is open").isTrue();
+
+        long start = System.nanoTime();
+        store.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close does not wait for an idle stream")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(aReadIsOpen()).as("after the store's close").isFalse();
+        for (int i = 0; i < 5; i++) {
+            assertThat(it.next().importIndex()).as("the page already read").isEqualTo(16 + i);
+        }
+        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        open.close();
     }
 
     @Test

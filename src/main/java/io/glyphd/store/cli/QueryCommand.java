@@ -44,7 +44,8 @@ final class QueryCommand extends StoreCommand {
     Long offset;
 
     @Option(names = "--all", description = "Print every matching listing, read page by page from one snapshot of"
-            + " the store: an import committed meanwhile is printed whole or not at all (not with --limit or --offset).")
+            + " the store: an import committed meanwhile is printed whole or not at all"
+            + " (not with --limit or --offset).")
     boolean all;
 
     @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",

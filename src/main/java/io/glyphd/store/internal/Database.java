@@ -28,7 +28,11 @@ public interface Database extends AutoCloseable {
      */
     Snapshot snapshot(String action);
 
-    /** A read transaction held open across several units of work; see {@link #snapshot(String)}. Not thread-safe. */
+    /**
+     * A read transaction held open across several units of work; see {@link #snapshot(String)}. Used by one thread;
+     * the database's {@link Database#close()} ends it from any thread (at once between units of work, else when the
+     * running one returns), after which {@link #read} throws {@link IllegalStateException}.
+     */
     interface Snapshot extends AutoCloseable {
         /**
          * Runs {@code work} in the snapshot. A failure ends the snapshot (its connection is released) and is thrown

@@ -2,12 +2,15 @@ package io.glyphd.store.postgres;
 
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Database;
+import io.glyphd.store.internal.HeldSnapshot;
 import io.glyphd.store.internal.JdbcWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -38,6 +41,7 @@ final class PostgresDatabase implements Database {
     private final boolean readOnly;
     private final int attempts;
     private final String statementTimeout;
+    private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     PostgresDatabase(DataSource dataSource, String schema, String where, boolean readOnly, int attempts,
@@ -143,49 +147,37 @@ final class PostgresDatabase implements Database {
     }
 
     /** One read transaction on one borrowed connection; see {@link #snapshot(String)}. */
-    private final class ReadTransaction implements Snapshot {
+    private final class ReadTransaction extends HeldSnapshot {
         private final String action;
-        private Connection connection;
         private boolean autoCommit;
-        private boolean closed;
 
         ReadTransaction(String action) {
+            super(PostgresDatabase.this, action, snapshots);
             this.action = action;
         }
 
         @Override
-        public <T> T read(JdbcWork<T> work) {
-            if (closed) {
-                throw new IllegalStateException(action + " " + where + ": the read has ended");
-            }
+        protected <T> T run(JdbcWork<T> work) {
+            ensureOpen();
             try {
-                ensureOpen();
-                if (connection == null) {
-                    connection = dataSource.getConnection();
+                if (held() == null) {
+                    Connection connection = dataSource.getConnection();
+                    hold(connection);
                     autoCommit = connection.getAutoCommit();
                     begin(connection, true);
                 }
-                return work.run(connection);
+                return work.run(held());
             } catch (SQLException e) {
-                close();
+                drop(false);
                 throw PostgresErrors.translate(action, where, e);
-            } catch (RuntimeException | Error e) {
-                close();
-                throw e;
             }
         }
 
         @Override
-        public void close() {
-            closed = true;
-            if (connection == null) {
-                return;
-            }
-            Connection ended = connection;
-            connection = null;
-            try (ended) {
-                ended.rollback(); // a read changed nothing: rollback and commit are alike
-                restoreAutoCommit(ended, autoCommit);
+        protected void release(Connection held, boolean broken) {
+            try (held) {
+                held.rollback(); // a read changed nothing: rollback and commit are alike
+                restoreAutoCommit(held, autoCommit);
             } catch (SQLException e) {
                 LOG.debug("{}: could not end a read transaction: {}", where, PostgresErrors.meaning(e));
             }
@@ -228,9 +220,14 @@ final class PostgresDatabase implements Database {
         }
     }
 
-    /** Marks the store closed; the caller's {@link DataSource} is left open. */
+    /**
+     * Marks the store closed and gives back the connections of snapshots (open streams) between two page reads; one
+     * whose page read is running gives its connection back when the read returns. The caller's {@link DataSource}
+     * is left open.
+     */
     @Override
     public void close() {
         closed = true;
+        HeldSnapshot.endAll(snapshots);
     }
 }
