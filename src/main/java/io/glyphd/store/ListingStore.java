@@ -107,9 +107,12 @@ public interface ListingStore extends AutoCloseable {
      *
      * <p>Pages are read by position, not by offset: a token holds the query's fingerprint and the last listing's
      * sort key and storage id, so a deep page costs what the first one costs. Reading every page of a query gives
-     * exactly what one query with no limit would give, in the same order, ties included. Each page is read in its own
-     * snapshot: a listing imported or deleted between two pages shows up or disappears accordingly, but a listing
-     * that stays in the store is never returned twice or skipped. Tokens are opaque text that is safe to put in a URL;
+     * exactly what one query with no limit would give, in the same order, ties included. Each page is read in one
+     * snapshot of its own, however many statements it takes. Tokens are stateless, so a walk over several pages is not
+     * one snapshot: a listing imported or deleted between two pages shows up or disappears accordingly, and an import
+     * re-imported between two pages may show its old version on the earlier pages and its new one on the later
+     * (a listing that stays in the store is never returned twice or skipped). For one consistent export, use
+     * {@link #streamListings(ListingQuery)}. Tokens are opaque text that is safe to put in a URL;
      * they carry no secret and are not signed: a forged token can only move where a page starts.
      *
      * @param query filters, order and page size ({@code limit}, which may change from page to page); offset must be 0
@@ -121,19 +124,30 @@ public interface ListingStore extends AutoCloseable {
     ListingPage queryPage(ListingQuery query, String pageToken);
 
     /**
-     * Returns every listing that matches a query, in its order, as a stream read page by page: what reading every
-     * {@link #queryPage(ListingQuery, String)} page of the query gives, ties included, with the same guarantees
-     * (each page is read in its own snapshot, and a listing that stays in the store is never returned twice or
-     * skipped). The query's {@code limit} is the page size, not a bound on the stream: it sets how many listings are
-     * held at a time and how many round trips an export takes (an export does best with a large one, such as
-     * {@value ListingQuery#MAX_LIMIT}; {@link Stream#limit} bounds the stream).
+     * Returns every listing that matches a query, in its order, as a stream read page by page, all in one snapshot of
+     * the store: what one query with no limit would give at the moment the first page is read, ties included. An
+     * import committed, re-imported or deleted while the stream runs is seen entirely as it was before, never in
+     * part, so an export holds all of an import's version or none of it. The query's {@code limit} is the page size,
+     * not a bound on the stream: it sets how many listings are held at a time and how many round trips an export
+     * takes (an export does best with a large one, such as {@value ListingQuery#MAX_LIMIT}; {@link Stream#limit}
+     * bounds the stream). Pages are read by keyset position, never by offset, so a deep page costs what the first
+     * one costs.
      *
-     * <p>The first page is read before this method returns; each next page when the stream reaches it. Between pages
-     * the stream holds that one page and nothing of the store (no connection, no open result set, no transaction), so
-     * a long export neither pins old data nor blocks writers, and its memory is one page. Close the stream when done
-     * (try-with-resources): closing drops the page and reads no more; an unclosed stream holds only its page. The
-     * stream is sequential and not thread-safe; a page read after the store is closed throws
-     * {@link IllegalStateException}.
+     * <p>The first page is read before this method returns; each next page when the stream reaches it. Memory holds
+     * one page. The snapshot costs what an open read transaction costs, from the first page until the stream is
+     * closed or its last page has been read (then it is let go at once): it holds one connection, and it keeps the
+     * store from discarding what the snapshot may still see. On SQLite no checkpoint can move past it, so the
+     * {@code -wal} file grows by every commit made while the stream is open; on PostgreSQL it is a REPEATABLE READ
+     * transaction whose snapshot holds back VACUUM. Writers do not wait for it. Close the stream when done
+     * (try-with-resources): a stream left open and unread holds its connection and snapshot until it is closed. A
+     * read that fails, or an exception thrown by the stream's consumer, also ends the snapshot; a later page read
+     * then throws {@link IllegalStateException} rather than end the stream early. {@link #close()} of the store
+     * ends an open stream's snapshot without waiting for it, and its next page read throws
+     * {@link IllegalStateException}. The stream is sequential and not thread-safe.
+     *
+     * <p>The default implementation reads each page with {@link #queryPage(ListingQuery, String)}, so each page is its
+     * own snapshot (a listing that stays in the store is still never returned twice or skipped) and nothing is held
+     * between pages; this library's stores override it to read one snapshot as described.
      *
      * @param query filters, order and page size ({@code limit}); its offset must be 0
      * @return the matching listings with their provenance, in the query's order

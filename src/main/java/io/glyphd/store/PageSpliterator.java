@@ -6,10 +6,10 @@ import java.util.Spliterators;
 import java.util.function.Consumer;
 
 /**
- * The spliterator behind {@link ListingStore#streamListings(ListingQuery)}: one page of listings at a time, each read
- * with {@link ListingStore#queryPage(ListingQuery, String)} when the one before it is used up. Between two pages it
- * holds the current page and the next page's token, and nothing of the store: no connection, statement or
- * transaction. Not thread-safe, as a stream's spliterator need not be.
+ * The spliterator behind the default {@link ListingStore#streamListings(ListingQuery)}: one page of listings at a
+ * time, each read with {@link ListingStore#queryPage(ListingQuery, String)} when the one before it is used up, so each
+ * page is its own snapshot. Between two pages it holds the current page and the next page's token, and nothing of the
+ * store: no connection, statement or transaction. Not thread-safe, as a stream's spliterator need not be.
  */
 final class PageSpliterator extends Spliterators.AbstractSpliterator<Listing> {
     private final ListingStore store;

@@ -9,9 +9,11 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -20,6 +22,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -772,7 +781,7 @@ public abstract class ListingStoreContract {
     }
 
     @Test
-    void aStreamReadsEachPageWhenItGetsThere() {
+    void aStreamReadsTheStoreAsItWasWhenItsFirstPageWasRead() {
         store.insertListings(sample(6), "early");
         List<Listing> read = new ArrayList<>();
 
@@ -782,13 +791,253 @@ public abstract class ListingStoreContract {
             read.add(it.next());
             store.insertListings(sample(2), "late");
             store.deleteImport("early");
-            store.insertListings(sample(6), "early");
+            store.insertListings(sample(3), "early");
             it.forEachRemaining(read::add);
         }
 
         assertThat(read).extracting(Listing::importId, Listing::importIndex).containsExactly(tuple("early", 1),
-                tuple("early", 2), tuple("late", 1), tuple("late", 2), tuple("early", 1), tuple("early", 2),
-                tuple("early", 3), tuple("early", 4), tuple("early", 5), tuple("early", 6));
+                tuple("early", 2), tuple("early", 3), tuple("early", 4), tuple("early", 5), tuple("early", 6));
+        assertThat(readAll(ListingQuery.builder().limit(2).build())).extracting(Listing::importId)
+                .containsExactly("late", "late", "early", "early", "early");
+    }
+
+    @Test
+    void aPageWalkReadsEachPageInItsOwnSnapshot() {
+        store.insertListings(sample(4), "walked");
+        ListingQuery query = ListingQuery.builder().limit(2).build();
+        ListingPage first = store.queryPage(query);
+
+        store.insertListings(sample(3).stream().map(l -> l.toBuilder().title("new").build()).toList(), "walked");
+        ListingPage second = store.queryPage(query, first.nextPageToken().orElseThrow());
+
+        assertThat(first.listings()).extracting(Listing::title).containsExactly("listing 0", "listing 1");
+        assertThat(second.listings()).extracting(Listing::title, Listing::importIndex)
+                .containsExactly(tuple("new", 3));
+    }
+
+    /** Rows of one version of a big import, its version in the title, scores spread so it falls on every page. */
+    private static Iterator<Listing> version(int version, int rows) {
+        return IntStream.rangeClosed(1, rows).mapToObj(i -> Listing.builder().canonicalModel("M" + i % 7)
+                .price(BigDecimal.valueOf(100 + i % 1_000)).score(i * 7_919L % 10_007 / 10_007.0)
+                .title("v" + version).build()).iterator();
+    }
+
+    /** Waits until {@code committed} is past {@code seen}, failing if the writer failed or took too long. */
+    private static void awaitCommitAfter(int seen, AtomicInteger committed, Future<?> writer) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (committed.get() <= seen) {
+            if (writer.isDone()) {
+                writer.get();
+                throw new AssertionError("the writer stopped");
+            }
+            assertThat(System.nanoTime()).as("a commit within 60 s").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
+    /** Re-imports {@code importId} on another thread, version after version, until the executor is shut down. */
+    private Future<?> reimportContinuously(ExecutorService executor, String importId, AtomicInteger committed,
+            IntFunction<Iterator<Listing>> versions) {
+        return executor.submit(() -> {
+            for (int v = 1; !executor.isShutdown(); v++) {
+                store.importListings(versions.apply(v), ImportRequest.of(importId));
+                committed.set(v);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void everyExportHoldsOneWholeVersionOfAnImportOrNoneWhileItCommitsAndIsReimported() throws Exception {
+        int rows = 50_000;
+        int baseRows = ListingQuery.MAX_LIMIT + 2_000; // two pages even before the big import lands
+        store.importListings(version(0, baseRows), ImportRequest.of("base"));
+        ListingQuery export = ListingQuery.builder().orderBy(ListingQuery.Order.SCORE_DESC)
+                .limit(ListingQuery.MAX_LIMIT).build();
+        // The writer imports "big" (version 1), then re-imports it (version 2), each when told to. Exports 1 and 7 tell
+        // it after reading their first page, and read the rest only once that version has committed.
+        Semaphore go = new Semaphore(0);
+        AtomicInteger committed = new AtomicInteger();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Future<?> writer = executor.submit(() -> {
+            for (int v = 1; v <= 2; v++) {
+                go.acquire();
+                store.importListings(version(v, rows), ImportRequest.of("big"));
+                committed.set(v);
+            }
+            return null;
+        });
+        List<Integer> versionsSeen = new ArrayList<>();
+        try {
+            for (int n = 1; n <= 12; n++) {
+                Map<String, Integer> bigRows = new HashMap<>();
+                BitSet bigIndexes = new BitSet();
+                int base = 0;
+                try (Stream<Listing> listings = store.streamListings(export)) {
+                    Iterator<Listing> it = listings.iterator();
+                    if (n == 1 || n == 7) {
+                        int before = committed.get();
+                        go.release();
+                        awaitCommitAfter(before, committed, writer);
+                    }
+                    while (it.hasNext()) {
+                        Listing l = it.next();
+                        if (l.importId().equals("base")) {
+                            base++;
+                        } else {
+                            bigRows.merge(l.title(), 1, Integer::sum);
+                            bigIndexes.set(l.importIndex());
+                        }
+                    }
+                }
+                assertThat(base).as("export %d: the base import", n).isEqualTo(baseRows);
+                if (bigRows.isEmpty()) {
+                    versionsSeen.add(0);
+                } else {
+                    assertThat(bigRows).as("export %d: one version of the big import, whole", n).hasSize(1)
+                            .containsValue(rows);
+                    assertThat(bigIndexes.cardinality()).isEqualTo(rows);
+                    versionsSeen.add(Integer.parseInt(bigRows.keySet().iterator().next().substring(1)));
+                }
+            }
+            writer.get(60, TimeUnit.SECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
+        assertThat(versionsSeen).as("the version each export held").containsExactly(0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2);
+    }
+
+    @Test
+    void eachPageReadsOneSnapshotHoweverManyStatementsItTakesWhileAnImportIsReimported() throws Exception {
+        int fixedRows = 5_000;
+        store.importListings(IntStream.range(0, fixedRows).mapToObj(i -> listing("FIXED", "1", 0.5)).iterator(),
+                ImportRequest.of("fixed"));
+        ListingQuery query = ListingQuery.builder().orderBy(ListingQuery.Order.PRICE_ASC).limit(1).build();
+        // After the first fixed row, the page's first statement reads the rest of the price-1 rows (the other fixed
+        // ones, then the re-imported import's, which have newer ids), its second one the rows priced above.
+        String afterFirst = store.queryPage(query).nextPageToken().orElseThrow();
+        ListingQuery page = query.toBuilder().limit(ListingQuery.MAX_LIMIT).build();
+        AtomicInteger committed = new AtomicInteger();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Future<?> writer = reimportContinuously(executor, "flip", committed, v -> Stream.of("1", "1", "2", "2")
+                .map(price -> listing("FLIP", price, 0.5).toBuilder().title("v" + v).build()).iterator());
+        int pages = 0;
+        try {
+            awaitCommitAfter(0, committed, writer);
+            int first = committed.get();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (pages < 400 && (System.nanoTime() < end || committed.get() < first + 20)) {
+                List<Listing> listings = store.queryPage(page, afterFirst).listings();
+                pages++;
+                assertThat(listings).as("page %d", pages).hasSize(fixedRows - 1 + 4);
+                assertThat(listings.stream().filter(l -> l.importId().equals("flip")).map(Listing::title).distinct())
+                        .as("page %d: one version of the re-imported import", pages).hasSize(1);
+            }
+            assertThat(committed.get() - first).as("re-imports while the pages were read").isGreaterThan(10);
+        } finally {
+            executor.shutdown();
+            writer.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Returns true if some connection holds a read transaction open on the store. Called after a commit made since
+     * that read began (SQLite shows an open read by a checkpoint it keeps from finishing).
+     */
+    protected abstract boolean aReadIsOpen();
+
+    @Test
+    void aStreamHoldsItsReadUntilItIsClosedReadToTheEndOrItsConsumerFails() {
+        store.insertListings(sample(30), "b");
+        ListingQuery query = ListingQuery.builder().limit(10).build();
+        assertThat(aReadIsOpen()).as("before any stream").isFalse();
+
+        try (Stream<Listing> listings = store.streamListings(query)) {
+            Iterator<Listing> it = listings.iterator();
+            for (int i = 0; i < 15; i++) {
+                it.next();
+            }
+            store.insertListings(sample(1), "meanwhile-1");
+            assertThat(aReadIsOpen()).as("while the stream is open").isTrue();
+        }
+        assertThat(aReadIsOpen()).as("after close").isFalse();
+
+        Stream<Listing> unclosed = store.streamListings(query);
+        assertThat(unclosed.iterator()).toIterable().hasSize(31);
+        store.insertListings(sample(1), "meanwhile-2");
+        assertThat(aReadIsOpen()).as("after the last page, not closed").isFalse();
+
+        Stream<Listing> failing = store.streamListings(query);
+        assertThatThrownBy(() -> failing.forEach(l -> {
+            throw new IllegalArgumentException("consumer failed");
+        })).hasMessage("consumer failed");
+        store.insertListings(sample(1), "meanwhile-3");
+        assertThat(aReadIsOpen()).as("after its consumer threw, not closed").isFalse();
+
+        for (int i = 0; i < 50; i++) {
+            store.streamListings(query).close();
+        }
+        store.insertListings(sample(1), "meanwhile-4");
+        assertThat(aReadIsOpen()).as("after 50 streams closed at once").isFalse();
+        assertThat(store.countListings(ListingQuery.all())).isEqualTo(34);
+    }
+
+    /**
+     * Opens a second store on a fresh database in {@code dir} that has one connection to lend (SQLite's
+     * maxConnections(1); a caller's pool of one on PostgreSQL) and waits at most a second for it; the test closes it.
+     */
+    protected abstract ListingStore openStoreWithOneConnection(Path dir);
+
+    @Test
+    void aStreamClosedHalfwayOrWhoseConsumerFailedGivesItsOneConnectionBack() {
+        try (ListingStore one = openStoreWithOneConnection(dir)) {
+            one.insertListings(sample(25), "a");
+            ListingQuery pages = ListingQuery.builder().limit(10).build();
+            try (Stream<Listing> open = one.streamListings(pages)) {
+                open.iterator().next();
+                assertThatThrownBy(() -> one.countListings(ListingQuery.all()))
+                        .as("control: an open stream holds the one connection").isInstanceOf(StoreException.class);
+            }
+
+            try (Stream<Listing> listings = one.streamListings(pages)) {
+                assertThat(listings.limit(15)).hasSize(15);
+            }
+            assertThat(one.countListings(ListingQuery.all())).as("after a stream closed halfway").isEqualTo(25);
+
+            Stream<Listing> failing = one.streamListings(pages);
+            assertThatThrownBy(() -> failing.forEach(l -> {
+                throw new IllegalArgumentException("consumer failed");
+            })).hasMessage("consumer failed");
+            assertThat(one.countListings(ListingQuery.all())).as("after its consumer threw").isEqualTo(25);
+
+            assertThat(one.streamListings(pages).iterator()).toIterable().hasSize(25);
+            one.insertListings(sample(1), "b");
+            assertThat(one.countListings(ListingQuery.all())).as("after the last page, not closed").isEqualTo(26);
+        }
+    }
+
+    @Test
+    void closingTheStoreEndsAnOpenStreamAtOnceAndItsNextPageFails() {
+        store.insertListings(sample(30), "b");
+        Stream<Listing> open = store.streamListings(ListingQuery.builder().limit(10).build());
+        Iterator<Listing> it = open.iterator();
+        for (int i = 0; i < 15; i++) {
+            it.next();
+        }
+        store.insertListings(sample(1), "meanwhile");
+        assertThat(aReadIsOpen()).as("control: the stream's read is open").isTrue();
+
+        long start = System.nanoTime();
+        store.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close does not wait for an idle stream")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(aReadIsOpen()).as("after the store's close").isFalse();
+        for (int i = 0; i < 5; i++) {
+            assertThat(it.next().importIndex()).as("the page already read").isEqualTo(16 + i);
+        }
+        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        open.close();
     }
 
     @Test

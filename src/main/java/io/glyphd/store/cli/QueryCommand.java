@@ -43,7 +43,8 @@ final class QueryCommand extends StoreCommand {
     @Option(names = "--offset", paramLabel = "N", description = "Listings to skip first (default: 0).")
     Long offset;
 
-    @Option(names = "--all", description = "Print every matching listing, read page by page"
+    @Option(names = "--all", description = "Print every matching listing, read page by page from one snapshot of"
+            + " the store: an import committed meanwhile is printed whole or not at all"
             + " (not with --limit or --offset).")
     boolean all;
 
@@ -94,8 +95,10 @@ final class QueryCommand extends StoreCommand {
             return;
         }
         table.print(out());
+        // With --all the stream read every match in one snapshot; a separate count could see a later store.
+        long matching = all ? shown : store.countListings(query);
         err().println((offers ? "Offers " : "Listings ") + (query.offset() + 1) + "-" + (query.offset() + shown)
-                + " of " + store.countListings(query) + " matching.");
+                + " of " + matching + " matching.");
     }
 
     /** Writes the matching listings as they are read, so {@code --all} never holds more than one page. */
@@ -111,9 +114,9 @@ final class QueryCommand extends StoreCommand {
 
     /**
      * Hands {@code action} the query's one page or, with {@code --all}, every match through
-     * {@link ListingStore#streamListings} (keyset pages: each costs the same however deep, and no listing is skipped
-     * or repeated when the order has ties), stopping early if stdout has failed. Returns how many listings it handed
-     * over.
+     * {@link ListingStore#streamListings} (keyset pages: each costs the same however deep, no listing is skipped or
+     * repeated when the order has ties, and all pages come from one snapshot, so an import committed meanwhile is in
+     * the output whole or not at all), stopping early if stdout has failed. Returns how many listings it handed over.
      */
     private long forEach(ListingStore store, ListingQuery query, Consumer<Listing> action) {
         if (!all) {

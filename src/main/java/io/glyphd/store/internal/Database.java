@@ -10,11 +10,42 @@ import java.util.function.BooleanSupplier;
  */
 public interface Database extends AutoCloseable {
     /**
-     * Runs {@code work} as one read, in one snapshot of the store.
+     * Runs {@code work} as one read, in one snapshot of the store: every statement it runs sees the same committed
+     * state, whatever commits meanwhile. The read is run again from the start if the engine says it may succeed on
+     * a new attempt (it has written nothing and returned nothing yet).
      *
      * @param action what is being done, for the error message, e.g. "Cannot query listings in"
      */
     <T> T read(String action, JdbcWork<T> work);
+
+    /**
+     * Opens a read that lasts until it is closed: one connection and one read transaction, held between the units of
+     * work run in it, so that all of them see the snapshot the first statement saw. While it is open it pins that
+     * snapshot (SQLite cannot checkpoint the WAL past it; PostgreSQL keeps the row versions it may see) and holds a
+     * connection. Closing it more than once does nothing.
+     *
+     * @param action what is being done, for error messages, e.g. "Cannot stream listings from"
+     */
+    Snapshot snapshot(String action);
+
+    /**
+     * A read transaction held open across several units of work; see {@link #snapshot(String)}. Used by one thread;
+     * the database's {@link Database#close()} ends it from any thread (at once between units of work, else when the
+     * running one returns), after which {@link #read} throws {@link IllegalStateException}.
+     */
+    interface Snapshot extends AutoCloseable {
+        /**
+         * Runs {@code work} in the snapshot. A failure ends the snapshot (its connection is released) and is thrown
+         * as a {@link io.glyphd.store.StoreException}, or as the {@link IllegalStateException} of a closed store.
+         *
+         * @throws IllegalStateException also if the snapshot is closed
+         */
+        <T> T read(JdbcWork<T> work);
+
+        /** Ends the read transaction and releases the connection. */
+        @Override
+        void close();
+    }
 
     /**
      * Runs {@code work} in a write transaction that {@code work} commits itself. On any failure the transaction is

@@ -15,6 +15,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +97,24 @@ public abstract class JdbcListingStore implements ListingStore {
         }
         PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query);
         return database.read("Cannot query a page of listings in", c -> queries.queryPage(c, query, after));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the whole stream is read in one snapshot, on one connection held in one read transaction from the first
+     * page until the stream is closed or its last page has been read.
+     */
+    @Override
+    public Stream<Listing> streamListings(ListingQuery query) {
+        Objects.requireNonNull(query, "query");
+        if (query.offset() != 0) {
+            throw new IllegalArgumentException("offset must be 0 for streamListings, was " + query.offset()
+                    + "; the stream reads every match");
+        }
+        Database.Snapshot snapshot = database.snapshot("Cannot stream listings from");
+        SnapshotPages pages = new SnapshotPages(snapshot, queries, query);
+        return StreamSupport.stream(pages, false).onClose(pages::close);
     }
 
     @Override

@@ -2,12 +2,15 @@ package io.glyphd.store.postgres;
 
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Database;
+import io.glyphd.store.internal.HeldSnapshot;
 import io.glyphd.store.internal.JdbcWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -38,6 +41,7 @@ final class PostgresDatabase implements Database {
     private final boolean readOnly;
     private final int attempts;
     private final String statementTimeout;
+    private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     PostgresDatabase(DataSource dataSource, String schema, String where, boolean readOnly, int attempts,
@@ -99,18 +103,8 @@ final class PostgresDatabase implements Database {
     private <T> T once(boolean read, JdbcWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
             try {
-                if (read) {
-                    try (Statement statement = connection.createStatement()) {
-                        statement.execute(READ_TRANSACTION);
-                    }
-                }
-                try (PreparedStatement settings = connection.prepareStatement(SETTINGS)) {
-                    settings.setString(1, searchPath);
-                    settings.setString(2, statementTimeout);
-                    settings.execute();
-                }
+                begin(connection, read);
                 T result = work.run(connection);
                 if (read) {
                     connection.commit();
@@ -121,6 +115,71 @@ final class PostgresDatabase implements Database {
                 throw e;
             } finally {
                 restoreAutoCommit(connection, autoCommit);
+            }
+        }
+    }
+
+    /** Opens the unit of work's transaction: REPEATABLE READ READ ONLY for a read, and the store's settings. */
+    private void begin(Connection connection, boolean read) throws SQLException {
+        connection.setAutoCommit(false);
+        if (read) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(READ_TRANSACTION);
+            }
+        }
+        try (PreparedStatement settings = connection.prepareStatement(SETTINGS)) {
+            settings.setString(1, searchPath);
+            settings.setString(2, statementTimeout);
+            settings.execute();
+        }
+    }
+
+    /**
+     * Opens a REPEATABLE READ READ ONLY transaction on a connection borrowed from the caller's {@link DataSource}
+     * until the snapshot is closed: every unit of work run in it reads the snapshot its first statement took. While
+     * it is open the server keeps every row version that snapshot may see (its xmin holds back VACUUM on the whole
+     * database) and the connection is out of the caller's pool. Writers do not wait for it.
+     */
+    @Override
+    public Snapshot snapshot(String action) {
+        ensureOpen();
+        return new ReadTransaction(action);
+    }
+
+    /** One read transaction on one borrowed connection; see {@link #snapshot(String)}. */
+    private final class ReadTransaction extends HeldSnapshot {
+        private final String action;
+        private boolean autoCommit;
+
+        ReadTransaction(String action) {
+            super(PostgresDatabase.this, action, snapshots);
+            this.action = action;
+        }
+
+        @Override
+        protected <T> T run(JdbcWork<T> work) {
+            ensureOpen();
+            try {
+                if (held() == null) {
+                    Connection connection = dataSource.getConnection();
+                    hold(connection);
+                    autoCommit = connection.getAutoCommit();
+                    begin(connection, true);
+                }
+                return work.run(held());
+            } catch (SQLException e) {
+                drop(false);
+                throw PostgresErrors.translate(action, where, e);
+            }
+        }
+
+        @Override
+        protected void release(Connection held, boolean broken) {
+            try (held) {
+                held.rollback(); // a read changed nothing: rollback and commit are alike
+                restoreAutoCommit(held, autoCommit);
+            } catch (SQLException e) {
+                LOG.debug("{}: could not end a read transaction: {}", where, PostgresErrors.meaning(e));
             }
         }
     }
@@ -161,9 +220,14 @@ final class PostgresDatabase implements Database {
         }
     }
 
-    /** Marks the store closed; the caller's {@link DataSource} is left open. */
+    /**
+     * Marks the store closed and gives back the connections of snapshots (open streams) between two page reads; one
+     * whose page read is running gives its connection back when the read returns. The caller's {@link DataSource}
+     * is left open.
+     */
     @Override
     public void close() {
         closed = true;
+        HeldSnapshot.endAll(snapshots);
     }
 }

@@ -2,6 +2,7 @@ package io.glyphd.store.sqlite;
 
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Database;
+import io.glyphd.store.internal.HeldSnapshot;
 import io.glyphd.store.internal.JdbcWork;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +26,9 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
 /**
- * Runs units of work on one SQLite file: reads on a pooled connection in auto-commit mode, writes in an
- * IMMEDIATE transaction, one at a time per file in this process. This is the one place that translates
+ * Runs units of work on one SQLite file: reads in a DEFERRED read transaction on a pooled connection (one snapshot
+ * per unit of work, or per {@link #snapshot(String)} for as long as it is open), writes in an IMMEDIATE transaction,
+ * one at a time per file in this process. This is the one place that translates
  * {@link SQLException}s, decides whether a connection may be reused, waits for other writers and retries work that
  * SQLite reports BUSY. Thread-safe.
  *
@@ -53,6 +56,7 @@ final class SqliteDatabase implements Database {
     private final ConnectionPool pool;
     private final Backoff backoff;
     private final ReentrantLock writeLock;
+    private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** How long operations may wait, and who hears when a write starts to wait for another writer. */
@@ -128,27 +132,27 @@ final class SqliteDatabase implements Database {
      * at once, BUSY without waiting, when two connections ask together (waiting could deadlock).
      */
     <T> T setUp(String action, JdbcWork<T> work) {
-        return withBusyRetries(action, work, true);
+        return withBusyRetries(action, work);
     }
 
     /**
-     * Runs {@code work} on a pooled connection in auto-commit mode. A BUSY error runs it again (a read has no effect
-     * to repeat) until the lock wait is over.
+     * Runs {@code work} in one DEFERRED read transaction on a pooled connection, so that all its statements read one
+     * snapshot. A BUSY error runs it again (a read has no effect to repeat) until the lock wait is over.
      *
      * @param action what is being done, for the error message, e.g. "Cannot query listings in"
      */
     @Override
     public <T> T read(String action, JdbcWork<T> work) {
-        ensureOpen(action);
-        return withBusyRetries(action, work, false);
+        try (Snapshot snapshot = snapshot(action)) {
+            return snapshot.read(work);
+        }
     }
 
     /**
      * Runs {@code work} on a pooled connection, again on a fresh one after each BUSY, until the lock wait (counted
-     * from this call) is over. A connection is discarded after an error that {@link SqliteErrors#poisonsConnection
-     * poisons} it, or after any failure if {@code discardOnFailure}.
+     * from this call) is over. The connection is discarded after any failure.
      */
-    private <T> T withBusyRetries(String action, JdbcWork<T> work, boolean discardOnFailure) {
+    private <T> T withBusyRetries(String action, JdbcWork<T> work) {
         long deadline = System.nanoTime() + lockWaitNanos;
         for (int attempt = 1; ; attempt++) {
             Connection connection = null;
@@ -158,7 +162,7 @@ final class SqliteDatabase implements Database {
                 connection = connection(action);
                 return work.run(connection);
             } catch (SQLException e) {
-                broken = discardOnFailure || SqliteErrors.poisonsConnection(e);
+                broken = true;
                 throwIfStopped(action, e, "");
                 if (!SqliteErrors.isBusy(e)) {
                     throw SqliteErrors.translate(action, file, e);
@@ -167,7 +171,7 @@ final class SqliteDatabase implements Database {
                     throw SqliteErrors.busy(action, file, e, lockWait, attempt);
                 }
             } catch (RuntimeException | Error e) {
-                broken = discardOnFailure;
+                broken = true;
                 throw e;
             } finally {
                 busy.end();
@@ -177,6 +181,86 @@ final class SqliteDatabase implements Database {
             }
             pause(action, attempt);
         }
+    }
+
+    /**
+     * Opens a read transaction (BEGIN DEFERRED, so it takes no lock; its snapshot is the state its first statement
+     * sees) on a connection of the pool, which it keeps until it is closed. While it is open, no checkpoint can move
+     * the WAL past its snapshot, so the {@code -wal} file grows with every commit made meanwhile; writers do not wait
+     * for it. Its first unit of work is run again after a BUSY error until the lock wait is over, as
+     * {@link #read(String, JdbcWork)} is; a later one is not (it would read another snapshot). {@link #close()} of
+     * the store ends it, see {@link HeldSnapshot}.
+     */
+    @Override
+    public Snapshot snapshot(String action) {
+        ensureOpen(action);
+        return new ReadTransaction(action);
+    }
+
+    /** One read transaction on one pooled connection; see {@link #snapshot(String)}. */
+    private final class ReadTransaction extends HeldSnapshot {
+        private final String action;
+
+        ReadTransaction(String action) {
+            super(SqliteDatabase.this, action, snapshots);
+            this.action = action;
+        }
+
+        @Override
+        protected <T> T run(JdbcWork<T> work) {
+            ensureOpen(action);
+            long deadline = System.nanoTime() + lockWaitNanos;
+            boolean first = held() == null;
+            for (int attempt = 1; ; attempt++) {
+                busy.begin(deadline, NOBODY);
+                try {
+                    if (held() == null) {
+                        Connection connection = SqliteDatabase.this.connection(action);
+                        hold(connection);
+                        beginDeferred(connection);
+                    }
+                    return work.run(held());
+                } catch (SQLException e) {
+                    drop(SqliteErrors.poisonsConnection(e));
+                    throwIfStopped(action, e, "");
+                    if (!first || !SqliteErrors.isBusy(e)) {
+                        throw SqliteErrors.translate(action, file, e);
+                    }
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw SqliteErrors.busy(action, file, e, lockWait, attempt);
+                    }
+                } finally {
+                    busy.end();
+                }
+                pause(action, attempt);
+            }
+        }
+
+        /** Ends the read transaction and gives the connection back, or discards it if ending fails. */
+        @Override
+        protected void release(Connection held, boolean broken) {
+            boolean discard = broken;
+            try {
+                if (!held.getAutoCommit()) {
+                    held.setAutoCommit(true); // a read changed nothing: commit and rollback are alike
+                }
+            } catch (SQLException e) {
+                LOG.debug("{}: discarding a connection whose read transaction could not end: {}", file,
+                        SqliteErrors.meaning(e));
+                discard = true;
+            }
+            pool.release(held, discard);
+        }
+    }
+
+    /**
+     * Begins a DEFERRED transaction: it takes no lock until its first statement, which then reads one snapshot that
+     * the rest of the transaction keeps.
+     */
+    private static void beginDeferred(Connection connection) throws SQLException {
+        SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
+        sqlite.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+        connection.setAutoCommit(false);
     }
 
     /**
@@ -385,8 +469,9 @@ final class SqliteDatabase implements Database {
     /**
      * Closes the store as a barrier: from now on every operation fails ("the store is closed"); operations waiting
      * for a lock stop waiting and fail; running ones get up to the lock wait to finish. Any still running then has
-     * its statement interrupted and its connection closed, which rolls it back; it fails. When this returns, no
-     * operation of this store commits any more and none holds the file open.
+     * its statement interrupted and its connection closed, which rolls it back; it fails. A snapshot (an open
+     * stream) between two page reads is ended at once: it runs nothing, and its next page read fails. When this
+     * returns, no operation of this store commits any more and none holds the file open.
      */
     @Override
     public void close() {
@@ -395,6 +480,7 @@ final class SqliteDatabase implements Database {
         }
         closed = true;
         busy.close();
+        HeldSnapshot.endAll(snapshots);
         int forced = pool.close(lockWaitNanos);
         if (forced > 0) {
             LOG.warn("{}: closed {} connection(s) of operations still running after the lock wait of {}; they were"

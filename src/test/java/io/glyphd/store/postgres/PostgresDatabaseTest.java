@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.TestListings;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** How {@link PostgresDatabase} runs units of work on a caller's pool. */
@@ -103,6 +105,33 @@ class PostgresDatabaseTest {
             assertThat(store.listImports()).isEmpty();
             try (Connection connection = pool.getConnection()) {
                 assertThat(connection.getAutoCommit()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aStreamGivesItsConnectionBackAsItCame() throws SQLException {
+        PostgresServer server = PostgresServer.shared();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
+        config.setUsername(server.user());
+        config.setPassword(server.password());
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(1_000);
+        try (HikariDataSource pool = new HikariDataSource(config);
+                PostgresListingStore store = PostgresListingStore.builder(pool).build()) {
+            store.insertListings(TestListings.sample(25), "a");
+            try (Stream<Listing> listings = store.streamListings(ListingQuery.builder().limit(10).build())) {
+                assertThat(listings.limit(15)).hasSize(15);
+            }
+
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT current_setting('transaction_isolation'),"
+                            + " current_setting('transaction_read_only')")) {
+                rs.next();
+                assertThat(connection.getAutoCommit()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("read committed");
+                assertThat(rs.getString(2)).isEqualTo("off");
             }
         }
     }
