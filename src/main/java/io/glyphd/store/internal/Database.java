@@ -1,5 +1,6 @@
 package io.glyphd.store.internal;
 
+import java.sql.SQLException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +29,11 @@ public interface Database extends AutoCloseable {
 
     /** Returns the store's location for messages and logs (a file, or a server and schema); never a password. */
     String where();
+
+    /** Says what kind of failure {@code e}, met by this database's work, is; for metrics. */
+    default StoreMetrics.FailureKind failureKind(SQLException e) {
+        return StoreMetrics.FailureKind.OTHER;
+    }
 
     /** Returns true if writes are refused. */
     boolean isReadOnly();

@@ -3,11 +3,13 @@ package io.glyphd.store.postgres;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Database;
 import io.glyphd.store.internal.JdbcWork;
+import io.glyphd.store.internal.StoreMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -38,10 +40,13 @@ final class PostgresDatabase implements Database {
     private final boolean readOnly;
     private final int attempts;
     private final String statementTimeout;
+    private final StoreMetrics metrics;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closed;
 
     PostgresDatabase(DataSource dataSource, String schema, String where, boolean readOnly, int attempts,
-            Duration statementTimeout) {
+            Duration statementTimeout, StoreMetrics metrics) {
         this.dataSource = dataSource;
         // pg_temp last: by default it comes first, and a temporary table named listings would stand in for ours.
         this.searchPath = "\"" + schema + "\", pg_temp";
@@ -49,11 +54,18 @@ final class PostgresDatabase implements Database {
         this.readOnly = readOnly;
         this.attempts = attempts;
         this.statementTimeout = statementTimeout == null ? "0" : String.valueOf(statementTimeout.toMillis());
+        this.metrics = metrics;
+        metrics.connections(active::get, pending::get);
     }
 
     @Override
     public String where() {
         return where;
+    }
+
+    @Override
+    public StoreMetrics.FailureKind failureKind(SQLException e) {
+        return PostgresErrors.kind(e);
     }
 
     @Override
@@ -91,13 +103,15 @@ final class PostgresDatabase implements Database {
                 }
                 LOG.warn("{}: {} (attempt {} of {}); running it again", where, PostgresErrors.meaning(e), attempt,
                         attempts);
+                metrics.retried(PostgresErrors.kind(e));
             }
             pause(action, attempt);
         }
     }
 
     private <T> T once(boolean read, JdbcWork<T> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        Connection connection = borrow();
+        try (connection) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
@@ -122,6 +136,20 @@ final class PostgresDatabase implements Database {
             } finally {
                 restoreAutoCommit(connection, autoCommit);
             }
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    /** Borrows a connection, counted as active until the caller's {@code finally} uncounts it. */
+    private Connection borrow() throws SQLException {
+        pending.incrementAndGet();
+        try {
+            Connection connection = dataSource.getConnection();
+            active.incrementAndGet();
+            return connection;
+        } finally {
+            pending.decrementAndGet();
         }
     }
 

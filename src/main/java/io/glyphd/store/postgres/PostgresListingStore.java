@@ -8,11 +8,15 @@ import io.glyphd.store.VerifyReport;
 import io.glyphd.store.internal.JdbcListingStore;
 import io.glyphd.store.internal.ListingAnalytics;
 import io.glyphd.store.internal.ListingQueries;
+import io.glyphd.store.internal.MicrometerMetrics;
+import io.glyphd.store.internal.StoreMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -111,10 +115,11 @@ public final class PostgresListingStore extends JdbcListingStore {
         }
         LOG.info("{}: opened glyphd-store (schema version {}{}) in {} ms", where, PostgresSchema.CURRENT_VERSION,
                 builder.readOnly ? ", read-only" : "", (System.nanoTime() - start) / 1_000_000);
+        StoreMetrics metrics = builder.metrics.get();
         PostgresDatabase database = new PostgresDatabase(dataSource, schema, where, builder.readOnly,
-                builder.attempts, builder.statementTimeout);
+                builder.attempts, builder.statementTimeout, metrics);
         return new Backend(database, PostgresDialect.INSTANCE, PostgresCopyLoader::load,
-                c -> PostgresVerifier.verify(c, where, schema));
+                c -> PostgresVerifier.verify(c, where, schema), metrics);
     }
 
     /**
@@ -191,6 +196,7 @@ public final class PostgresListingStore extends JdbcListingStore {
         private boolean readOnly;
         private int attempts = DEFAULT_ATTEMPTS;
         private Duration statementTimeout;
+        private Supplier<StoreMetrics> metrics = () -> StoreMetrics.NONE;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -250,6 +256,25 @@ public final class PostgresListingStore extends JdbcListingStore {
                 throw new IllegalArgumentException("statementTimeout must be between 1 ms and 24 hours, was " + value);
             }
             this.statementTimeout = value;
+            return this;
+        }
+
+        /**
+         * Records the store's work in {@code registry} (default: no metrics), every meter tagged {@code store=name}:
+         * timers of every operation by outcome, failures by kind, rows per import, lock waits, retries, and
+         * connections in use and waited for. The meters are listed in the README. Needs
+         * {@code io.micrometer:micrometer-core} on the class path, an optional dependency of this library.
+         *
+         * @param name tells this store's meters from other stores' in the same registry
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder metrics(MeterRegistry registry, String name) {
+            Objects.requireNonNull(registry, "registry");
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("metrics name must not be blank");
+            }
+            this.metrics = () -> new MicrometerMetrics(registry, name);
             return this;
         }
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
@@ -15,6 +16,7 @@ final class ConnectionPool implements AutoCloseable {
     private final DataSource dataSource;
     private final int maxIdle;
     private final Deque<Connection> idle = new ArrayDeque<>();
+    private final AtomicInteger inUse = new AtomicInteger();
     private boolean closed;
 
     ConnectionPool(DataSource dataSource, int maxIdle) {
@@ -29,14 +31,23 @@ final class ConnectionPool implements AutoCloseable {
             }
             Connection connection = idle.pollFirst();
             if (connection != null) {
+                inUse.incrementAndGet();
                 return connection;
             }
         }
-        return dataSource.getConnection();
+        Connection connection = dataSource.getConnection();
+        inUse.incrementAndGet();
+        return connection;
+    }
+
+    /** Returns how many connections are lent out now. */
+    int inUse() {
+        return inUse.get();
     }
 
     /** Returns a connection for reuse, or closes it if it is {@code broken}, the pool is full or closed. */
     void release(Connection connection, boolean broken) {
+        inUse.decrementAndGet();
         if (!broken) {
             synchronized (this) {
                 if (!closed && idle.size() < maxIdle) {

@@ -3,6 +3,7 @@ package io.glyphd.store.sqlite;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Database;
 import io.glyphd.store.internal.JdbcWork;
+import io.glyphd.store.internal.StoreMetrics;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,17 +30,21 @@ final class SqliteDatabase implements Database {
     private final ConnectionPool pool;
     private final Backoff backoff;
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final StoreMetrics metrics;
     private volatile boolean closed;
 
-    SqliteDatabase(Path file, boolean readOnly, ConnectionPool pool) {
-        this(file, readOnly, pool, SLEEP);
+    SqliteDatabase(Path file, boolean readOnly, ConnectionPool pool, StoreMetrics metrics) {
+        this(file, readOnly, pool, SLEEP, metrics);
     }
 
-    SqliteDatabase(Path file, boolean readOnly, ConnectionPool pool, Backoff backoff) {
+    SqliteDatabase(Path file, boolean readOnly, ConnectionPool pool, Backoff backoff, StoreMetrics metrics) {
         this.file = file;
         this.readOnly = readOnly;
         this.pool = pool;
         this.backoff = backoff;
+        this.metrics = metrics;
+        // Connections are opened on demand, so no operation waits for one: pending is always 0.
+        metrics.connections(pool::inUse, () -> 0);
     }
 
     /** Waits before the next attempt of a write that met SQLITE_BUSY; tests replace it to act in between. */
@@ -55,6 +60,11 @@ final class SqliteDatabase implements Database {
     @Override
     public String where() {
         return file.toString();
+    }
+
+    @Override
+    public StoreMetrics.FailureKind failureKind(SQLException e) {
+        return SqliteErrors.kind(e);
     }
 
     @Override
@@ -116,6 +126,7 @@ final class SqliteDatabase implements Database {
         if (readOnly) {
             throw new StoreException(action + " " + file + ": the store was opened read-only");
         }
+        long waitStart = System.nanoTime();
         writeLock.lock();
         try {
             for (int attempt = 1; ; attempt++) {
@@ -127,6 +138,7 @@ final class SqliteDatabase implements Database {
                     connection = pool.acquire();
                     beginImmediate(connection);
                     begun = true;
+                    metrics.lockWaited(System.nanoTime() - waitStart);
                     T result = work.run(connection);
                     broken = !endTransaction(connection);
                     return result;
@@ -142,6 +154,7 @@ final class SqliteDatabase implements Database {
                     }
                     LOG.warn("{}: another connection or process held the write lock past the busy timeout (attempt {}"
                             + " of {}); running the write again", file, attempt, WRITE_ATTEMPTS);
+                    metrics.retried(StoreMetrics.FailureKind.LOCK_TIMEOUT);
                 } catch (RuntimeException | Error e) {
                     if (begun) {
                         rollback(connection, e);

@@ -10,6 +10,7 @@ import io.glyphd.store.internal.JdbcListingStore;
 import io.glyphd.store.internal.ListingAnalytics;
 import io.glyphd.store.internal.ListingQueries;
 import io.glyphd.store.internal.JdbcWork;
+import io.glyphd.store.internal.StoreMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,11 +102,15 @@ public final class SqliteListingStore extends JdbcListingStore {
     }
 
     private SqliteListingStore(Path dbPath, boolean readOnly) {
-        super(open(dbPath, readOnly));
+        this(dbPath, readOnly, StoreMetrics.NONE);
+    }
+
+    SqliteListingStore(Path dbPath, boolean readOnly, StoreMetrics metrics) {
+        super(open(dbPath, readOnly, metrics));
         this.database = (SqliteDatabase) database();
     }
 
-    private static Backend open(Path dbPath, boolean readOnly) {
+    private static Backend open(Path dbPath, boolean readOnly, StoreMetrics metrics) {
         Path file = Objects.requireNonNull(dbPath, "dbPath").toAbsolutePath().normalize();
         long start = System.nanoTime();
         SqliteSchema.State state = SqliteSchema.inspect(file);
@@ -149,9 +154,9 @@ public final class SqliteListingStore extends JdbcListingStore {
         }
         LOG.info("{}: opened glyphd-store (schema version {}{}) in {} ms", file, version,
                 readOnly ? ", read-only" : "", (System.nanoTime() - start) / 1_000_000);
-        return new Backend(new SqliteDatabase(file, readOnly, pool), SqliteDialect.INSTANCE,
+        return new Backend(new SqliteDatabase(file, readOnly, pool, metrics), SqliteDialect.INSTANCE,
                 (c, importKey, rows) -> SqliteImporter.load(c, file, importKey, rows),
-                c -> SqliteVerifier.verify(c, file));
+                c -> SqliteVerifier.verify(c, file), metrics);
     }
 
     /**

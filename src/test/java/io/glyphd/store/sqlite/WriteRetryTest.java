@@ -1,5 +1,7 @@
 package io.glyphd.store.sqlite;
 
+import io.glyphd.store.internal.MicrometerMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,12 +59,15 @@ class WriteRetryTest {
         otherProcess.close();
     }
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     private SqliteDatabase open(SqliteDatabase.Backoff backoff) {
         SQLiteConfig config = SqliteListingStore.config(false);
         config.setBusyTimeout(50);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file);
-        return new SqliteDatabase(file, false, new ConnectionPool(dataSource, 2), backoff);
+        return new SqliteDatabase(file, false, new ConnectionPool(dataSource, 2), backoff,
+                new MicrometerMetrics(registry, "test"));
     }
 
     private void lockTheFile() throws SQLException {
@@ -120,6 +125,9 @@ class WriteRetryTest {
         assertThat(pauses).containsExactly(1);
         assertThat(runs).hasValue(1);
         assertThat(importIds()).containsExactly("a");
+        assertThat(registry.get("glyphd.store.retries").tag("reason", "lock_timeout").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("glyphd.store.lock.wait").timer().count()).isEqualTo(1);
     }
 
     private void releaseQuietly() {
