@@ -35,6 +35,12 @@ public interface Database extends AutoCloseable {
         return StoreMetrics.FailureKind.OTHER;
     }
 
+    /** Returns how many connections are lent to units of work now; for metrics. */
+    int activeConnections();
+
+    /** Returns how many units of work are waiting for a connection now; for metrics. */
+    int pendingConnections();
+
     /** Returns true if writes are refused. */
     boolean isReadOnly();
 

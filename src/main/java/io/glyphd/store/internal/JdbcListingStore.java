@@ -70,6 +70,7 @@ public abstract class JdbcListingStore implements ListingStore {
         this.loader = backend.loader();
         this.verifier = backend.verifier();
         this.metrics = backend.metrics();
+        metrics.connections(database::activeConnections, database::pendingConnections);
     }
 
     /** Returns where units of work run. */
@@ -213,6 +214,9 @@ public abstract class JdbcListingStore implements ListingStore {
     }
 
     private FailureKind failureKind(Throwable e) {
+        if (e instanceof StoreFailure failure) {
+            return failure.kind();
+        }
         if (e instanceof IllegalArgumentException || e instanceof InvalidListingException) {
             return FailureKind.INVALID_INPUT;
         }

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Records a store's work into a Micrometer {@link MeterRegistry}, every meter tagged {@code store=<name>}:
@@ -45,12 +46,33 @@ public final class MicrometerMetrics implements StoreMetrics {
     private final List<Meter> gauges = new CopyOnWriteArrayList<>();
 
     /**
+     * Checks a builder's {@code metrics(registry, name)} option and returns what creates the store's meters when it
+     * opens; both builders take the option through here.
+     *
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public static Supplier<StoreMetrics> option(MeterRegistry registry, String name) {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("metrics name must not be blank");
+        }
+        return () -> new MicrometerMetrics(registry, name);
+    }
+
+    /**
      * Creates the meters in {@code registry}.
      *
      * @param name the value of every meter's {@code store} tag, to tell stores in one registry apart
+     * @throws IllegalArgumentException if an open store already records into {@code registry} as {@code name}:
+     *         the two would share their meters, and the connection gauges would show only the first store's
      */
     public MicrometerMetrics(MeterRegistry registry, String name) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        if (registry.find("glyphd.store.connections.active").tag("store", name).gauge() != null) {
+            throw new IllegalArgumentException("metrics name '" + name + "' is already used by an open store in"
+                    + " this registry; give each open store its own name");
+        }
         this.tags = Tags.of("store", name);
         for (StoreMetrics.Operation operation : StoreMetrics.Operation.values()) {
             succeeded.put(operation, operationTimer(operation, "success"));

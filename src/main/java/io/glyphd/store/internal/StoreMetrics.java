@@ -36,7 +36,7 @@ public interface StoreMetrics {
 
     /**
      * Reports the store's connections: {@code inUse} lent to operations now, {@code waiting} operations waiting for
-     * one. Called once, when the store opens.
+     * one. Called once, when the store has opened.
      */
     default void connections(IntSupplier inUse, IntSupplier waiting) {
     }
@@ -73,6 +73,8 @@ public interface StoreMetrics {
         DEADLOCK,
         /** The connection was lost, or the server is shutting down or starting. */
         CONNECTION,
+        /** No connection came free within the connection wait: every one the pool may open was in use. */
+        CONNECTION_TIMEOUT,
         /** The disk is full. */
         DISK_FULL,
         /** The storage is damaged. */

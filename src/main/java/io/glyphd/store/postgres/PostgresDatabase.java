@@ -55,7 +55,6 @@ final class PostgresDatabase implements Database {
         this.attempts = attempts;
         this.statementTimeout = statementTimeout == null ? "0" : String.valueOf(statementTimeout.toMillis());
         this.metrics = metrics;
-        metrics.connections(active::get, pending::get);
     }
 
     @Override
@@ -66,6 +65,16 @@ final class PostgresDatabase implements Database {
     @Override
     public StoreMetrics.FailureKind failureKind(SQLException e) {
         return PostgresErrors.kind(e);
+    }
+
+    @Override
+    public int activeConnections() {
+        return active.get();
+    }
+
+    @Override
+    public int pendingConnections() {
+        return pending.get();
     }
 
     @Override

@@ -89,6 +89,8 @@ public final class PostgresListingStore extends JdbcListingStore {
 
     private static Backend open(Builder builder) {
         long start = System.nanoTime();
+        // First, so that a metrics name already in use is refused before anything is created.
+        StoreMetrics metrics = builder.metrics.get();
         DataSource dataSource = builder.dataSource;
         String schema = builder.schema;
         String where;
@@ -115,7 +117,6 @@ public final class PostgresListingStore extends JdbcListingStore {
         }
         LOG.info("{}: opened glyphd-store (schema version {}{}) in {} ms", where, PostgresSchema.CURRENT_VERSION,
                 builder.readOnly ? ", read-only" : "", (System.nanoTime() - start) / 1_000_000);
-        StoreMetrics metrics = builder.metrics.get();
         PostgresDatabase database = new PostgresDatabase(dataSource, schema, where, builder.readOnly,
                 builder.attempts, builder.statementTimeout, metrics);
         return new Backend(database, PostgresDialect.INSTANCE, PostgresCopyLoader::load,
@@ -269,12 +270,7 @@ public final class PostgresListingStore extends JdbcListingStore {
          * @throws IllegalArgumentException if {@code name} is blank
          */
         public Builder metrics(MeterRegistry registry, String name) {
-            Objects.requireNonNull(registry, "registry");
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("metrics name must not be blank");
-            }
-            this.metrics = () -> new MicrometerMetrics(registry, name);
+            this.metrics = MicrometerMetrics.option(registry, name);
             return this;
         }
 
@@ -284,6 +280,8 @@ public final class PostgresListingStore extends JdbcListingStore {
          * @throws io.glyphd.store.SchemaVersionException if the schema is newer than this build, or the tables are
          *         not glyphd-store's; nothing is changed
          * @throws StoreException if the database cannot be reached, or (read-only) has no current schema
+         * @throws IllegalArgumentException if another open store records into the same registry under the same
+         *         {@linkplain #metrics(MeterRegistry, String) metrics name}
          */
         public PostgresListingStore build() {
             return new PostgresListingStore(this);
