@@ -130,17 +130,19 @@ public abstract class JdbcListingStore implements ListingStore {
     @Override
     public Optional<ImportMetadata> findImport(String id) {
         String importId = Objects.requireNonNull(id, "importId").strip();
-        return read(Operation.FIND_IMPORT, "Cannot read import " + importId + " in", c -> queries.findImport(c, importId));
+        return read(Operation.FIND_IMPORT, "Cannot read import " + importId + " in",
+                c -> queries.findImport(c, importId));
     }
 
     @Override
     public boolean deleteImport(String id) {
         String importId = Objects.requireNonNull(id, "importId").strip();
-        boolean deleted = write(Operation.DELETE_IMPORT, "Cannot delete import " + importId + " from", () -> true, connection -> {
-            boolean found = queries.deleteImport(connection, importId);
-            connection.commit();
-            return found;
-        });
+        boolean deleted = write(Operation.DELETE_IMPORT, "Cannot delete import " + importId + " from", () -> true,
+                connection -> {
+                    boolean found = queries.deleteImport(connection, importId);
+                    connection.commit();
+                    return found;
+                });
         if (deleted) {
             LOG.info("Deleted import {} from {}", importId, database.where());
         }
