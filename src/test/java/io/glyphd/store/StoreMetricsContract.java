@@ -170,12 +170,15 @@ public abstract class StoreMetricsContract {
             return store.insertListings(sample(2), ImportRequest.of("same"));
         });
         assertThat(secondStarts.await(30, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(400);
+        // Long enough that the second is blocked well over 300 ms even if it takes a while to get there.
+        Thread.sleep(1000);
+        assertThat(second).isNotDone();
         release.countDown();
 
         assertThat(first.get(30, TimeUnit.SECONDS).recordCount()).isEqualTo(3);
         assertThat(second.get(30, TimeUnit.SECONDS).rowsReplaced()).isEqualTo(3);
         Timer lockWait = registry.get("glyphd.store.lock.wait").tag("store", NAME).timer();
+        assertThat(lockWait.count()).as("each write once").isEqualTo(2);
         assertThat(lockWait.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(300);
     }
 
@@ -188,6 +191,20 @@ public abstract class StoreMetricsContract {
         assertThat(registry.find("glyphd.store.connections.active").gauges()).isEmpty();
         assertThat(registry.find("glyphd.store.connections.pending").gauges()).isEmpty();
         assertThat(registry.find("glyphd.store.operations").timers()).isNotEmpty();
+    }
+
+    @Test
+    void aSecondOpenStoreUnderTheSameNameInTheSameRegistryIsRefusedUntilTheFirstCloses() {
+        assertThatThrownBy(() -> openStore(dir.resolve("second"), registry, NAME))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("metrics name 'listings' is already used by an open store");
+
+        store.close();
+        try (ListingStore again = openStore(dir.resolve("second"), registry, NAME)) {
+            again.insertListings(sample(2), "a");
+            assertThat(registry.find("glyphd.store.connections.active").gauges()).hasSize(1);
+            assertThat(registry.get("glyphd.store.import.rows").tag("store", NAME).summary().count()).isEqualTo(1);
+        }
     }
 
     @Test
