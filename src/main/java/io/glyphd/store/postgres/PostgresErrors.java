@@ -5,6 +5,7 @@ import io.glyphd.store.internal.StoreMetrics.FailureKind;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,6 +89,10 @@ final class PostgresErrors {
     /** Says what kind of failure {@code e} is, for metrics. */
     static FailureKind kind(SQLException e) {
         String state = sqlState(e);
+        if (state == null && e instanceof SQLTransientConnectionException) {
+            // How a pool (HikariCP) says no connection came free in time while the server is reachable.
+            return FailureKind.CONNECTION_TIMEOUT;
+        }
         if (state == null) {
             return isConnectionLost(e) ? FailureKind.CONNECTION : FailureKind.OTHER;
         }
