@@ -1,5 +1,6 @@
 package io.glyphd.store.internal;
 
+import java.sql.SQLException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -59,6 +60,17 @@ public interface Database extends AutoCloseable {
 
     /** Returns the store's location for messages and logs (a file, or a server and schema); never a password. */
     String where();
+
+    /** Says what kind of failure {@code e}, met by this database's work, is; for metrics. */
+    default StoreMetrics.FailureKind failureKind(SQLException e) {
+        return StoreMetrics.FailureKind.OTHER;
+    }
+
+    /** Returns how many connections are lent to units of work now; for metrics. */
+    int activeConnections();
+
+    /** Returns how many units of work are waiting for a connection now; for metrics. */
+    int pendingConnections();
 
     /** Returns true if writes are refused. */
     boolean isReadOnly();

@@ -47,10 +47,12 @@ public final class ImportWriter {
      * Replaces or creates the import, loads every listing, records the count and commits.
      *
      * @param where the store's location, for the log
+     * @param metrics told how long the upsert waited for another writer of the import, where writers wait there
      * @throws IllegalArgumentException if {@code listings} yields nothing
      */
     public static ImportResult write(Connection connection, SqlDialect dialect, String where,
-            Iterator<Listing> listings, ImportRequest request, BulkLoader loader) throws SQLException {
+            Iterator<Listing> listings, ImportRequest request, BulkLoader loader, StoreMetrics metrics)
+            throws SQLException {
         long start = System.nanoTime();
         Instant importedAt = request.importedAt() != null ? request.importedAt()
                 : Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -64,6 +66,9 @@ public final class ImportWriter {
                 rs.next();
                 importKey = rs.getLong(1);
             }
+        }
+        if (dialect.importsWaitOnTheImportRow()) {
+            metrics.lockWaited(System.nanoTime() - start);
         }
         long replaced;
         try (PreparedStatement delete = connection.prepareStatement(DELETE_IMPORT_ROWS)) {

@@ -11,10 +11,18 @@ import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
 import io.glyphd.store.PricePoint;
 import io.glyphd.store.VerifyReport;
+import io.glyphd.store.InvalidListingException;
+import io.glyphd.store.SchemaVersionException;
+import io.glyphd.store.UnknownImportException;
+import io.glyphd.store.internal.StoreMetrics.FailureKind;
+import io.glyphd.store.internal.StoreMetrics.Operation;
+import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
@@ -36,6 +44,7 @@ public abstract class JdbcListingStore implements ListingStore {
     private final ListingAnalytics analytics;
     private final BulkLoader loader;
     private final JdbcWork<VerifyReport> verifier;
+    private final StoreMetrics metrics;
 
     /**
      * A backend's parts.
@@ -44,8 +53,14 @@ public abstract class JdbcListingStore implements ListingStore {
      * @param dialect the backend's SQL and conversions
      * @param loader writes an import's rows in bulk
      * @param verifier checks the whole storage on a read connection
+     * @param metrics where the store reports its work ({@link StoreMetrics#NONE} for nowhere)
      */
-    public record Backend(Database database, SqlDialect dialect, BulkLoader loader, JdbcWork<VerifyReport> verifier) {
+    public record Backend(Database database, SqlDialect dialect, BulkLoader loader, JdbcWork<VerifyReport> verifier,
+            StoreMetrics metrics) {
+        /** A backend that reports no metrics. */
+        public Backend(Database database, SqlDialect dialect, BulkLoader loader, JdbcWork<VerifyReport> verifier) {
+            this(database, dialect, loader, verifier, StoreMetrics.NONE);
+        }
     }
 
     /** Creates the store over a backend's parts. */
@@ -56,6 +71,8 @@ public abstract class JdbcListingStore implements ListingStore {
         this.analytics = new ListingAnalytics(queries);
         this.loader = backend.loader();
         this.verifier = backend.verifier();
+        this.metrics = backend.metrics();
+        metrics.connections(database::activeConnections, database::pendingConnections);
     }
 
     /** Returns where units of work run. */
@@ -78,14 +95,16 @@ public abstract class JdbcListingStore implements ListingStore {
         Objects.requireNonNull(listings, "listings");
         Objects.requireNonNull(request, "request");
         TrackedIterator<Listing> input = new TrackedIterator<>(listings);
-        return database.write("Cannot import listings as " + request + " into", () -> !input.touched(),
-                connection -> ImportWriter.write(connection, dialect, database.where(), input, request, loader));
+        return write(Operation.IMPORT, "Cannot import listings as " + request + " into", () -> !input.touched(),
+                connection -> ImportWriter.write(connection, dialect, database.where(), input, request, loader,
+                        metrics),
+                metrics::imported);
     }
 
     @Override
     public List<Listing> queryListings(ListingQuery query) {
         Objects.requireNonNull(query, "query");
-        return database.read("Cannot query listings in", c -> queries.queryListings(c, query));
+        return read(Operation.QUERY, "Cannot query listings in", c -> queries.queryListings(c, query));
     }
 
     @Override
@@ -96,7 +115,7 @@ public abstract class JdbcListingStore implements ListingStore {
                     + "; the page token says where a page starts");
         }
         PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query);
-        return database.read("Cannot query a page of listings in", c -> queries.queryPage(c, query, after));
+        return read(Operation.PAGE, "Cannot query a page of listings in", c -> queries.queryPage(c, query, after));
     }
 
     /**
@@ -120,28 +139,30 @@ public abstract class JdbcListingStore implements ListingStore {
     @Override
     public long countListings(ListingQuery query) {
         Objects.requireNonNull(query, "query");
-        return database.read("Cannot count listings in", c -> queries.countListings(c, query));
+        return read(Operation.COUNT, "Cannot count listings in", c -> queries.countListings(c, query));
     }
 
     @Override
     public List<ImportMetadata> listImports() {
-        return database.read("Cannot list imports in", queries::listImports);
+        return read(Operation.LIST_IMPORTS, "Cannot list imports in", queries::listImports);
     }
 
     @Override
     public Optional<ImportMetadata> findImport(String id) {
         String importId = Objects.requireNonNull(id, "importId").strip();
-        return database.read("Cannot read import " + importId + " in", c -> queries.findImport(c, importId));
+        return read(Operation.FIND_IMPORT, "Cannot read import " + importId + " in",
+                c -> queries.findImport(c, importId));
     }
 
     @Override
     public boolean deleteImport(String id) {
         String importId = Objects.requireNonNull(id, "importId").strip();
-        boolean deleted = database.write("Cannot delete import " + importId + " from", () -> true, connection -> {
-            boolean found = queries.deleteImport(connection, importId);
-            connection.commit();
-            return found;
-        });
+        boolean deleted = write(Operation.DELETE_IMPORT, "Cannot delete import " + importId + " from", () -> true,
+                connection -> {
+                    boolean found = queries.deleteImport(connection, importId);
+                    connection.commit();
+                    return found;
+                });
         if (deleted) {
             LOG.info("Deleted import {} from {}", importId, database.where());
         }
@@ -157,7 +178,7 @@ public abstract class JdbcListingStore implements ListingStore {
                     + sourceUrl + "' and '" + canonicalModel + "'");
         }
         String model = canonicalModel.strip(); // as Listing stores it
-        return database.read("Cannot read the history of " + sourceUrl + " (" + model + ") in",
+        return read(Operation.HISTORY, "Cannot read the history of " + sourceUrl + " (" + model + ") in",
                 c -> analytics.history(c, sourceUrl, model));
     }
 
@@ -168,24 +189,83 @@ public abstract class JdbcListingStore implements ListingStore {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
-        return database.read("Cannot diff import " + fromImportId + " against import " + toImportId + " in",
+        return read(Operation.DIFF, "Cannot diff import " + fromImportId + " against import " + toImportId + " in",
                 c -> analytics.diff(c, database.where(), fromImportId, toImportId, limit));
     }
 
     @Override
     public List<ModelStats> modelStats(ListingQuery filter) {
         Objects.requireNonNull(filter, "filter");
-        return database.read("Cannot compute model statistics in", c -> analytics.modelStats(c, filter));
+        return read(Operation.MODEL_STATS, "Cannot compute model statistics in", c -> analytics.modelStats(c, filter));
     }
 
     @Override
     public VerifyReport verify() {
-        return database.read("Cannot verify", verifier);
+        return read(Operation.VERIFY, "Cannot verify", verifier);
+    }
+
+    private <T> T read(Operation kind, String action, JdbcWork<T> work) {
+        long start = System.nanoTime();
+        try {
+            T result = database.read(action, work);
+            metrics.completed(kind, System.nanoTime() - start);
+            return result;
+        } catch (RuntimeException | Error e) {
+            metrics.failed(kind, failureKind(e), System.nanoTime() - start);
+            throw e;
+        }
+    }
+
+    private <T> T write(Operation kind, String action, BooleanSupplier repeatable, JdbcWork<T> work) {
+        return write(kind, action, repeatable, work, result -> { });
+    }
+
+    /** Runs a write, reporting its duration and {@code committed} result, or its failure, to the metrics. */
+    private <T> T write(Operation kind, String action, BooleanSupplier repeatable, JdbcWork<T> work,
+            Consumer<T> committed) {
+        long start = System.nanoTime();
+        try {
+            T result = database.write(action, repeatable, work);
+            metrics.completed(kind, System.nanoTime() - start);
+            committed.accept(result);
+            return result;
+        } catch (RuntimeException | Error e) {
+            metrics.failed(kind, failureKind(e), System.nanoTime() - start);
+            throw e;
+        }
+    }
+
+    private FailureKind failureKind(Throwable e) {
+        if (e instanceof StoreFailure failure) {
+            return failure.kind();
+        }
+        if (e instanceof IllegalArgumentException || e instanceof InvalidListingException) {
+            return FailureKind.INVALID_INPUT;
+        }
+        if (e instanceof UnknownImportException) {
+            return FailureKind.UNKNOWN_IMPORT;
+        }
+        if (e instanceof SchemaVersionException) {
+            return FailureKind.SCHEMA;
+        }
+        if (e instanceof IllegalStateException && database.isClosed()) {
+            return FailureKind.CLOSED;
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return database.failureKind(sql);
+            }
+            if (cause instanceof InterruptedException) {
+                return FailureKind.INTERRUPTED;
+            }
+        }
+        return FailureKind.OTHER;
     }
 
     @Override
     public void close() {
         if (!database.isClosed()) {
+            metrics.close();
             database.close();
             LOG.debug("{}: closed", database.where());
         }

@@ -56,6 +56,13 @@ public interface SqlDialect {
      */
     boolean mergesIndexRanges();
 
+    /**
+     * Returns true if a second writer of an import waits on the lock of the import's row, taken by the upsert that
+     * begins an import (PostgreSQL); false if writers already took turns for the whole store before their
+     * transaction began (SQLite). Tells where an import's lock wait is measured.
+     */
+    boolean importsWaitOnTheImportRow();
+
     /** Returns the bind value for a boolean. */
     Object booleanValue(boolean value);
 

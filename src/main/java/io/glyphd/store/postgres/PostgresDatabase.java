@@ -4,6 +4,7 @@ import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Database;
 import io.glyphd.store.internal.HeldSnapshot;
 import io.glyphd.store.internal.JdbcWork;
+import io.glyphd.store.internal.StoreMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -42,10 +44,13 @@ final class PostgresDatabase implements Database {
     private final int attempts;
     private final String statementTimeout;
     private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
+    private final StoreMetrics metrics;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closed;
 
     PostgresDatabase(DataSource dataSource, String schema, String where, boolean readOnly, int attempts,
-            Duration statementTimeout) {
+            Duration statementTimeout, StoreMetrics metrics) {
         this.dataSource = dataSource;
         // pg_temp last: by default it comes first, and a temporary table named listings would stand in for ours.
         this.searchPath = "\"" + schema + "\", pg_temp";
@@ -53,11 +58,27 @@ final class PostgresDatabase implements Database {
         this.readOnly = readOnly;
         this.attempts = attempts;
         this.statementTimeout = statementTimeout == null ? "0" : String.valueOf(statementTimeout.toMillis());
+        this.metrics = metrics;
     }
 
     @Override
     public String where() {
         return where;
+    }
+
+    @Override
+    public StoreMetrics.FailureKind failureKind(SQLException e) {
+        return PostgresErrors.kind(e);
+    }
+
+    @Override
+    public int activeConnections() {
+        return active.get();
+    }
+
+    @Override
+    public int pendingConnections() {
+        return pending.get();
     }
 
     @Override
@@ -95,13 +116,15 @@ final class PostgresDatabase implements Database {
                 }
                 LOG.warn("{}: {} (attempt {} of {}); running it again", where, PostgresErrors.meaning(e), attempt,
                         attempts);
+                metrics.retried(PostgresErrors.kind(e));
             }
             pause(action, attempt);
         }
     }
 
     private <T> T once(boolean read, JdbcWork<T> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        Connection connection = borrow();
+        try (connection) {
             boolean autoCommit = connection.getAutoCommit();
             try {
                 begin(connection, read);
@@ -116,6 +139,20 @@ final class PostgresDatabase implements Database {
             } finally {
                 restoreAutoCommit(connection, autoCommit);
             }
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    /** Borrows a connection, counted as active until the caller's {@code finally} uncounts it. */
+    private Connection borrow() throws SQLException {
+        pending.incrementAndGet();
+        try {
+            Connection connection = dataSource.getConnection();
+            active.incrementAndGet();
+            return connection;
+        } finally {
+            pending.decrementAndGet();
         }
     }
 
@@ -161,7 +198,7 @@ final class PostgresDatabase implements Database {
             ensureOpen();
             try {
                 if (held() == null) {
-                    Connection connection = dataSource.getConnection();
+                    Connection connection = borrow();
                     hold(connection);
                     autoCommit = connection.getAutoCommit();
                     begin(connection, true);
@@ -180,6 +217,8 @@ final class PostgresDatabase implements Database {
                 restoreAutoCommit(held, autoCommit);
             } catch (SQLException e) {
                 LOG.debug("{}: could not end a read transaction: {}", where, PostgresErrors.meaning(e));
+            } finally {
+                active.decrementAndGet();
             }
         }
     }

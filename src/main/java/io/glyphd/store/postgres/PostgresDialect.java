@@ -226,6 +226,11 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public boolean importsWaitOnTheImportRow() {
+        return true;
+    }
+
+    @Override
     public String currentImports() {
         return CURRENT_IMPORTS;
     }

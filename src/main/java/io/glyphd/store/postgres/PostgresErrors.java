@@ -1,9 +1,11 @@
 package io.glyphd.store.postgres;
 
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.StoreMetrics.FailureKind;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,6 +84,51 @@ final class PostgresErrors {
     /** Returns the SQLState of the server's error in {@code e}, or of the first exception that has one, or null. */
     static String sqlState(SQLException e) {
         return source(e).getSQLState();
+    }
+
+    /** Says what kind of failure {@code e} is, for metrics. */
+    static FailureKind kind(SQLException e) {
+        String state = sqlState(e);
+        if (state == null && e instanceof SQLTransientConnectionException) {
+            // How a pool (HikariCP) says no connection came free in time while the server is reachable.
+            return FailureKind.CONNECTION_TIMEOUT;
+        }
+        if (state == null) {
+            return isConnectionLost(e) ? FailureKind.CONNECTION : FailureKind.OTHER;
+        }
+        switch (state) {
+            case "40001":
+                return FailureKind.SERIALIZATION;
+            case "40P01":
+                return FailureKind.DEADLOCK;
+            case "53100":
+                return FailureKind.DISK_FULL;
+            case "25006":
+                return FailureKind.READ_ONLY;
+            case "42501":
+            case "28000":
+            case "28P01":
+                return FailureKind.PERMISSION;
+            case "57014":
+                return FailureKind.TIMEOUT;
+            case "55P03":
+                return FailureKind.LOCK_TIMEOUT;
+            case "XX001":
+            case "XX002":
+                return FailureKind.DAMAGED;
+            default:
+                break;
+        }
+        if (isConnectionLost(e)) {
+            return FailureKind.CONNECTION;
+        }
+        if (state.startsWith("22") || state.startsWith("23")) {
+            return FailureKind.INVALID_INPUT;
+        }
+        if (state.startsWith("58")) {
+            return FailureKind.IO;
+        }
+        return FailureKind.OTHER;
     }
 
     /** Says in words what an error means for the caller, ending with its SQLState when it has one. */

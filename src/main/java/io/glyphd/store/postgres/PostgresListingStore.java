@@ -8,11 +8,15 @@ import io.glyphd.store.VerifyReport;
 import io.glyphd.store.internal.JdbcListingStore;
 import io.glyphd.store.internal.ListingAnalytics;
 import io.glyphd.store.internal.ListingQueries;
+import io.glyphd.store.internal.MicrometerMetrics;
+import io.glyphd.store.internal.StoreMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -85,6 +89,8 @@ public final class PostgresListingStore extends JdbcListingStore {
 
     private static Backend open(Builder builder) {
         long start = System.nanoTime();
+        // First, so that a metrics name already in use is refused before anything is created.
+        StoreMetrics metrics = builder.metrics.get();
         DataSource dataSource = builder.dataSource;
         String schema = builder.schema;
         String where;
@@ -112,9 +118,9 @@ public final class PostgresListingStore extends JdbcListingStore {
         LOG.info("{}: opened glyphd-store (schema version {}{}) in {} ms", where, PostgresSchema.CURRENT_VERSION,
                 builder.readOnly ? ", read-only" : "", (System.nanoTime() - start) / 1_000_000);
         PostgresDatabase database = new PostgresDatabase(dataSource, schema, where, builder.readOnly,
-                builder.attempts, builder.statementTimeout);
+                builder.attempts, builder.statementTimeout, metrics);
         return new Backend(database, PostgresDialect.INSTANCE, PostgresCopyLoader::load,
-                c -> PostgresVerifier.verify(c, where, schema));
+                c -> PostgresVerifier.verify(c, where, schema), metrics);
     }
 
     /**
@@ -191,6 +197,7 @@ public final class PostgresListingStore extends JdbcListingStore {
         private boolean readOnly;
         private int attempts = DEFAULT_ATTEMPTS;
         private Duration statementTimeout;
+        private Supplier<StoreMetrics> metrics = () -> StoreMetrics.NONE;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -254,11 +261,27 @@ public final class PostgresListingStore extends JdbcListingStore {
         }
 
         /**
+         * Records the store's work in {@code registry} (default: no metrics), every meter tagged {@code store=name}:
+         * timers of every operation by outcome, failures by kind, rows per import, lock waits, retries, and
+         * connections in use and waited for. The meters are listed in the README. Needs
+         * {@code io.micrometer:micrometer-core} on the class path, an optional dependency of this library.
+         *
+         * @param name tells this store's meters from other stores' in the same registry
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder metrics(MeterRegistry registry, String name) {
+            this.metrics = MicrometerMetrics.option(registry, name);
+            return this;
+        }
+
+        /**
          * Opens the store.
          *
          * @throws io.glyphd.store.SchemaVersionException if the schema is newer than this build, or the tables are
          *         not glyphd-store's; nothing is changed
          * @throws StoreException if the database cannot be reached, or (read-only) has no current schema
+         * @throws IllegalArgumentException if another open store records into the same registry under the same
+         *         {@linkplain #metrics(MeterRegistry, String) metrics name}
          */
         public PostgresListingStore build() {
             return new PostgresListingStore(this);

@@ -41,6 +41,7 @@ final class ConnectionPool implements AutoCloseable {
     private final Deque<Connection> idle = new ArrayDeque<>();
     private final Set<Connection> lent = Collections.newSetFromMap(new IdentityHashMap<>());
     private int opening;
+    private int waiting;
     private boolean closed;
 
     ConnectionPool(DataSource dataSource, int maxConnections, long waitNanos, Setup setup) {
@@ -52,6 +53,26 @@ final class ConnectionPool implements AutoCloseable {
 
     int maxConnections() {
         return maxConnections;
+    }
+
+    /** Returns how many connections are lent now, counting those being opened for a borrower. */
+    int active() {
+        lock.lock();
+        try {
+            return lent.size() + opening;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns how many callers of {@link #acquire()} are waiting for a connection to come back. */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -81,7 +102,12 @@ final class ConnectionPool implements AutoCloseable {
                 if (left <= 0) {
                     throw new TimeoutException();
                 }
-                changed.awaitNanos(left);
+                waiting++;
+                try {
+                    changed.awaitNanos(left);
+                } finally {
+                    waiting--;
+                }
             }
         } finally {
             lock.unlock();

@@ -4,6 +4,9 @@ import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Database;
 import io.glyphd.store.internal.HeldSnapshot;
 import io.glyphd.store.internal.JdbcWork;
+import io.glyphd.store.internal.StoreFailure;
+import io.glyphd.store.internal.StoreMetrics;
+import io.glyphd.store.internal.StoreMetrics.FailureKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,6 +60,7 @@ final class SqliteDatabase implements Database {
     private final Backoff backoff;
     private final ReentrantLock writeLock;
     private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
+    private final StoreMetrics metrics;
     private volatile boolean closed;
 
     /** How long operations may wait, and who hears when a write starts to wait for another writer. */
@@ -67,11 +71,21 @@ final class SqliteDatabase implements Database {
         }
     }
 
-    SqliteDatabase(Path file, boolean readOnly, DataSource dataSource, Limits limits) {
-        this(file, readOnly, dataSource, limits, SLEEP);
+    SqliteDatabase(Path file, boolean readOnly, DataSource dataSource, Limits limits, StoreMetrics metrics) {
+        this(file, readOnly, dataSource, limits, SLEEP, metrics);
     }
 
     SqliteDatabase(Path file, boolean readOnly, DataSource dataSource, Limits limits, Backoff backoff) {
+        this(file, readOnly, dataSource, limits, backoff, StoreMetrics.NONE);
+    }
+
+    /**
+     * Opens the pool (no connection yet).
+     *
+     * @param metrics told of lock waits and retries; the store reads the connection counts itself
+     */
+    SqliteDatabase(Path file, boolean readOnly, DataSource dataSource, Limits limits, Backoff backoff,
+            StoreMetrics metrics) {
         this.file = file;
         this.readOnly = readOnly;
         this.lockWait = limits.lockWait();
@@ -82,6 +96,7 @@ final class SqliteDatabase implements Database {
         this.pool = new ConnectionPool(dataSource, limits.maxConnections(), limits.connectionWait().toNanos(),
                 connection -> BusyHandler.setHandler(connection, busy));
         this.backoff = backoff;
+        this.metrics = metrics;
         this.writeLock = WRITERS.computeIfAbsent(realPath(file), path -> new ReentrantLock(true));
     }
 
@@ -110,6 +125,21 @@ final class SqliteDatabase implements Database {
     @Override
     public String where() {
         return file.toString();
+    }
+
+    @Override
+    public FailureKind failureKind(SQLException e) {
+        return SqliteErrors.kind(e);
+    }
+
+    @Override
+    public int activeConnections() {
+        return pool.active();
+    }
+
+    @Override
+    public int pendingConnections() {
+        return pool.waiting();
     }
 
     @Override
@@ -170,6 +200,7 @@ final class SqliteDatabase implements Database {
                 if (System.nanoTime() - deadline >= 0) {
                     throw SqliteErrors.busy(action, file, e, lockWait, attempt);
                 }
+                metrics.retried(SqliteErrors.kind(e));
             } catch (RuntimeException | Error e) {
                 broken = true;
                 throw e;
@@ -229,6 +260,7 @@ final class SqliteDatabase implements Database {
                     if (System.nanoTime() - deadline >= 0) {
                         throw SqliteErrors.busy(action, file, e, lockWait, attempt);
                     }
+                    metrics.retried(SqliteErrors.kind(e));
                 } finally {
                     busy.end();
                 }
@@ -289,16 +321,22 @@ final class SqliteDatabase implements Database {
     public <T> T write(String action, BooleanSupplier repeatable, JdbcWork<T> work) {
         ensureOpen(action);
         if (readOnly) {
-            throw new StoreException(action + " " + file + ": the store was opened read-only");
+            throw new StoreFailure(FailureKind.READ_ONLY, action + " " + file + ": the store was opened read-only",
+                    null);
         }
         if (writeLock.isHeldByCurrentThread()) {
             throw new StoreException(action + " " + file + ": this thread is already writing to this file (a"
                     + " re-entrant write, e.g. from inside an import's own iterator); it would wait for itself, so"
                     + " nothing of this operation was written. Write after the import has returned");
         }
-        long deadline = System.nanoTime() + lockWaitNanos;
+        long called = System.nanoTime();
+        long deadline = called + lockWaitNanos;
         Consumer<String> tell = once(onLockWait);
         takeTurn(action, deadline, tell);
+        // The metrics' lock wait: the turn among this process's writers, then SQLite's busy waits in BEGIN
+        // IMMEDIATE (another process's write), not the wait for a pooled connection. Reported once, at the begin.
+        long lockWaited = System.nanoTime() - called;
+        boolean reported = false;
         try {
             for (int attempt = 1; ; attempt++) {
                 Connection connection = null;
@@ -307,8 +345,17 @@ final class SqliteDatabase implements Database {
                 busy.begin(deadline, tell);
                 try {
                     connection = connection(action);
-                    beginImmediate(connection);
+                    long beginning = System.nanoTime();
+                    try {
+                        beginImmediate(connection);
+                    } finally {
+                        lockWaited += System.nanoTime() - beginning;
+                    }
                     begun = true;
+                    if (!reported) {
+                        reported = true;
+                        metrics.lockWaited(lockWaited);
+                    }
                     T result = work.run(connection);
                     broken = !endTransaction(connection);
                     return result;
@@ -324,6 +371,7 @@ final class SqliteDatabase implements Database {
                         throw SqliteErrors.busy(action, file, e, lockWait, attempt);
                     }
                     LOG.debug("{}: SQLite reported BUSY (attempt {}); running the write again", file, attempt);
+                    metrics.retried(SqliteErrors.kind(e));
                 } catch (RuntimeException | Error e) {
                     if (begun) {
                         rollback(connection, e);
@@ -351,8 +399,9 @@ final class SqliteDatabase implements Database {
             }
             tell.accept("another writer in this process");
             if (!writeLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                throw new StoreException(action + " " + file + ": another writer in this process held the file past"
-                        + " the lock wait of " + human(lockWait) + "; nothing of this operation was written");
+                throw new StoreFailure(FailureKind.LOCK_TIMEOUT, action + " " + file + ": another writer in this"
+                        + " process held the file past the lock wait of " + human(lockWait) + "; nothing of this"
+                        + " operation was written", null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -364,9 +413,9 @@ final class SqliteDatabase implements Database {
         try {
             return pool.acquire();
         } catch (TimeoutException e) {
-            throw new StoreException(action + " " + file + ": all " + pool.maxConnections() + " connections"
-                    + " (maxConnections) stayed in use for the connection wait of " + human(connectionWait)
-                    + "; nothing of this operation was done", e);
+            throw new StoreFailure(FailureKind.CONNECTION_TIMEOUT, action + " " + file + ": all "
+                    + pool.maxConnections() + " connections (maxConnections) stayed in use for the connection wait"
+                    + " of " + human(connectionWait) + "; nothing of this operation was done", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw interrupted(action, e, "");
@@ -386,13 +435,13 @@ final class SqliteDatabase implements Database {
     }
 
     private StoreException closedMeanwhile(String action, Exception e, String rolledBack) {
-        return new StoreException(action + " " + file + ": the store was closed while this operation ran"
-                + rolledBack, e);
+        return new StoreFailure(FailureKind.CLOSED, action + " " + file + ": the store was closed while this"
+                + " operation ran" + rolledBack, e);
     }
 
     /** Returns the exception of an operation whose thread was interrupted; the interrupt flag stays set. */
     private StoreException interrupted(String action, Exception e, String rolledBack) {
-        return new StoreException(action + " " + file + ": the thread was interrupted"
+        return new StoreFailure(FailureKind.INTERRUPTED, action + " " + file + ": the thread was interrupted"
                 + (rolledBack.isEmpty() ? "; nothing of this operation was done" : rolledBack), e);
     }
 

@@ -173,6 +173,11 @@ final class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public boolean importsWaitOnTheImportRow() {
+        return false;
+    }
+
+    @Override
     public String currentImports() {
         return CURRENT_IMPORTS;
     }

@@ -1,6 +1,7 @@
 package io.glyphd.store.sqlite;
 
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.StoreMetrics.FailureKind;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -56,6 +57,37 @@ final class SqliteErrors {
     static boolean isDamage(SQLException e) {
         SQLiteErrorCode code = code(e);
         return code != null && (code.name().startsWith("SQLITE_CORRUPT") || code == SQLiteErrorCode.SQLITE_NOTADB);
+    }
+
+    /** Says what kind of failure {@code e} is, for metrics. */
+    static FailureKind kind(SQLException e) {
+        SQLiteErrorCode code = code(e);
+        if (code == null) {
+            return FailureKind.OTHER;
+        }
+        String name = code.name();
+        if (isBusy(code)) {
+            return FailureKind.LOCK_TIMEOUT;
+        }
+        if (name.startsWith("SQLITE_FULL")) {
+            return FailureKind.DISK_FULL;
+        }
+        if (name.startsWith("SQLITE_READONLY")) {
+            return FailureKind.READ_ONLY;
+        }
+        if (name.startsWith("SQLITE_CORRUPT") || code == SQLiteErrorCode.SQLITE_NOTADB) {
+            return FailureKind.DAMAGED;
+        }
+        if (name.startsWith("SQLITE_IOERR") || name.startsWith("SQLITE_CANTOPEN")) {
+            return FailureKind.IO;
+        }
+        if (name.startsWith("SQLITE_PERM") || name.startsWith("SQLITE_AUTH")) {
+            return FailureKind.PERMISSION;
+        }
+        if (name.startsWith("SQLITE_INTERRUPT")) {
+            return FailureKind.INTERRUPTED;
+        }
+        return FailureKind.OTHER;
     }
 
     /** Says in words what an error means for the caller. */

@@ -10,6 +10,9 @@ import io.glyphd.store.internal.JdbcListingStore;
 import io.glyphd.store.internal.ListingAnalytics;
 import io.glyphd.store.internal.ListingQueries;
 import io.glyphd.store.internal.JdbcWork;
+import io.glyphd.store.internal.MicrometerMetrics;
+import io.glyphd.store.internal.StoreMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -152,6 +156,8 @@ public final class SqliteListingStore extends JdbcListingStore {
         Path file = options.path.toAbsolutePath().normalize();
         boolean readOnly = options.readOnly;
         long start = System.nanoTime();
+        // First, so that a metrics name already in use is refused before anything is created.
+        StoreMetrics metrics = options.metrics.get();
         if (!readOnly) {
             SqliteSchema.requireOneName(file);
         }
@@ -167,7 +173,7 @@ public final class SqliteListingStore extends JdbcListingStore {
         SQLiteDataSource dataSource = new SQLiteDataSource(config(readOnly, options.synchronous, options.lockWait));
         dataSource.setUrl("jdbc:sqlite:" + file);
         SqliteDatabase database = new SqliteDatabase(file, readOnly, dataSource, new SqliteDatabase.Limits(
-                options.lockWait, options.maxConnections, options.connectionWait, options.onLockWait));
+                options.lockWait, options.maxConnections, options.connectionWait, options.onLockWait), metrics);
         int version = SqliteSchema.CURRENT_VERSION;
         try {
             if (!readOnly) {
@@ -190,7 +196,7 @@ public final class SqliteListingStore extends JdbcListingStore {
         int cacheKib = Math.toIntExact(options.importCacheSize >> 10);
         return new Backend(database, SqliteDialect.INSTANCE,
                 (c, importKey, rows) -> SqliteImporter.load(c, file, importKey, rows, cacheKib),
-                c -> SqliteVerifier.verify(c, file));
+                c -> SqliteVerifier.verify(c, file), metrics);
     }
 
     /**
@@ -341,6 +347,7 @@ public final class SqliteListingStore extends JdbcListingStore {
      *   <tr><td>{@link #synchronous(Synchronous)}</td><td>{@link Synchronous#NORMAL}</td></tr>
      *   <tr><td>{@link #readOnly(boolean)}</td><td>false</td></tr>
      *   <tr><td>{@link #onLockWait(Consumer)}</td><td>none</td></tr>
+     *   <tr><td>{@link #metrics(MeterRegistry, String)}</td><td>none</td></tr>
      * </table>
      */
     public static final class Builder {
@@ -352,6 +359,7 @@ public final class SqliteListingStore extends JdbcListingStore {
         private Synchronous synchronous = Synchronous.NORMAL;
         private boolean readOnly;
         private Consumer<String> onLockWait = who -> { };
+        private Supplier<StoreMetrics> metrics = () -> StoreMetrics.NONE;
 
         private Builder(Path path) {
             this.path = Objects.requireNonNull(path, "dbPath");
@@ -442,6 +450,22 @@ public final class SqliteListingStore extends JdbcListingStore {
             return this;
         }
 
+        /**
+         * Records the store's work in {@code registry} (default: no metrics), every meter tagged {@code store=name}:
+         * timers of every operation by outcome, failures by kind (a lock or connection wait that ran out among
+         * them), rows per import, lock waits (the turn among this file's writers, then SQLite's write lock),
+         * reads and writes run again after BUSY, and connections of the pool in use and waited for. The meters
+         * are listed in the README. Needs {@code io.micrometer:micrometer-core} on the class path, an optional
+         * dependency of this library.
+         *
+         * @param name tells this store's meters from other stores' in the same registry
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder metrics(MeterRegistry registry, String name) {
+            this.metrics = MicrometerMetrics.option(registry, name);
+            return this;
+        }
+
         private static Duration checkWait(String option, Duration value) {
             Objects.requireNonNull(value, option);
             if (value.isNegative() || value.compareTo(MAX_WAIT) > 0) {
@@ -456,6 +480,8 @@ public final class SqliteListingStore extends JdbcListingStore {
          * @throws io.glyphd.store.SchemaVersionException if the file is not a glyphd-store database or is newer
          *         than this build; the file is left untouched
          * @throws StoreException if the file cannot be opened or created, or (read-only) holds no current store
+         * @throws IllegalArgumentException if another open store records into the same registry under the same
+         *         {@linkplain #metrics(MeterRegistry, String) metrics name}
          */
         public SqliteListingStore build() {
             return new SqliteListingStore(this);

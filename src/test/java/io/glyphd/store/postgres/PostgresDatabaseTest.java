@@ -1,5 +1,8 @@
 package io.glyphd.store.postgres;
 
+import io.glyphd.store.internal.MicrometerMetrics;
+import io.glyphd.store.internal.StoreMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +42,7 @@ class PostgresDatabaseTest {
             store.insertListings(TestListings.sample(10), "first");
 
             PostgresDatabase database = new PostgresDatabase(PostgresStores.sharedDatabase(), schema, "test", false, 1,
-                    null);
+                    null, StoreMetrics.NONE);
             long[] counts = database.read("Cannot test", connection -> {
                 long before = count(connection);
                 // Another instance commits a whole import between this read's two statements.
@@ -148,8 +151,9 @@ class PostgresDatabaseTest {
         String schema = PostgresStores.freshSchema();
         try (PostgresListingStore store = PostgresListingStore.builder(PostgresStores.sharedDatabase()).schema(schema)
                 .build()) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
             PostgresDatabase database = new PostgresDatabase(PostgresStores.sharedDatabase(), schema, "test", false, 3,
-                    null);
+                    null, new MicrometerMetrics(registry, "test"));
             int[] attempts = {0};
             database.write("Cannot test", () -> true, connection -> {
                 attempts[0]++;
@@ -168,6 +172,10 @@ class PostgresDatabaseTest {
 
             assertThat(attempts[0]).isEqualTo(3);
             assertThat(store.listImports()).extracting(i -> i.importId()).containsExactly("x3");
+            assertThat(registry.get("glyphd.store.retries").tag("reason", "serialization").counter().count())
+                    .isEqualTo(1);
+            assertThat(registry.get("glyphd.store.retries").tag("reason", "deadlock").counter().count())
+                    .isEqualTo(1);
         }
     }
 
@@ -177,7 +185,7 @@ class PostgresDatabaseTest {
         try (PostgresListingStore store = PostgresListingStore.builder(PostgresStores.sharedDatabase()).schema(schema)
                 .build()) {
             PostgresDatabase database = new PostgresDatabase(PostgresStores.sharedDatabase(), schema, "test", false, 3,
-                    null);
+                    null, StoreMetrics.NONE);
             int[] attempts = {0};
             assertThatThrownBy(() -> database.write("Cannot test", () -> false, connection -> {
                 attempts[0]++;

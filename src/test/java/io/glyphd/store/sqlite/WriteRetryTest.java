@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.JdbcWork;
+import io.glyphd.store.internal.MicrometerMetrics;
 import io.glyphd.store.internal.TrackedIterator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +51,7 @@ class WriteRetryTest {
     private SqliteDatabase database;
 
     private final List<String> waitedFor = new CopyOnWriteArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     void createStore() throws SQLException {
@@ -67,7 +72,14 @@ class WriteRetryTest {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file);
         return new SqliteDatabase(file, false, dataSource,
-                new SqliteDatabase.Limits(lockWait, 2, Duration.ofSeconds(5), waitedFor::add), backoff);
+                new SqliteDatabase.Limits(lockWait, 2, Duration.ofSeconds(5), waitedFor::add), backoff,
+                new MicrometerMetrics(registry, "test"));
+    }
+
+    /** Returns how many units of work were run again after BUSY, as the metrics counted them. */
+    private double busyRetries() {
+        return registry.find("glyphd.store.retries").tag("reason", "lock_timeout").counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     private void lockTheFile() throws SQLException {
@@ -133,6 +145,9 @@ class WriteRetryTest {
         assertThat(pauses).as("the busy handler waited; no retry was needed").isEmpty();
         assertThat(waitedFor).containsExactly("another connection or process");
         assertThat(importIds()).containsExactly("a");
+        assertThat(registry.get("glyphd.store.lock.wait").timer().max(TimeUnit.MILLISECONDS))
+                .as("the busy wait of BEGIN IMMEDIATE is the lock wait").isBetween(300.0, (double) waitedMs);
+        assertThat(busyRetries()).isZero();
     }
 
     private static void sleepQuietly(long millis) {
@@ -166,6 +181,7 @@ class WriteRetryTest {
         long waitedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(waitedMs).as("waits the lock wait, in all").isBetween(290L, 3_000L);
         assertThat(runs).as("the unit never began").hasValue(0);
+        assertThat(registry.find("glyphd.store.lock.wait").timer().count()).as("only writes that began").isZero();
 
         releaseTheFile();
         database.write("Cannot test", insertImport("b"));
@@ -186,6 +202,7 @@ class WriteRetryTest {
         assertThat(result).isEqualTo(42);
         assertThat(reads).hasValue(2);
         assertThat(pauses).containsExactly(1);
+        assertThat(busyRetries()).isEqualTo(1);
     }
 
     @Test
@@ -207,6 +224,8 @@ class WriteRetryTest {
         assertThat(used.get(0).isClosed()).as("the connection that met BUSY is discarded").isTrue();
         assertThat(used.get(1)).isNotSameAs(used.get(0));
         assertThat(pauses).containsExactly(1);
+        assertThat(busyRetries()).isEqualTo(1);
+        assertThat(registry.get("glyphd.store.lock.wait").timer().count()).as("reported once per write").isOne();
     }
 
     @Test
@@ -221,6 +240,7 @@ class WriteRetryTest {
 
         assertThat(runs).hasValue(1);
         assertThat(pauses).isEmpty();
+        assertThat(busyRetries()).isZero();
         assertThat(importIds()).isEmpty();
     }
 
