@@ -3,9 +3,13 @@ package io.glyphd.store.sqlite;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.Database;
 import io.glyphd.store.internal.JdbcWork;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -21,6 +25,11 @@ import org.sqlite.SQLiteConnection;
 final class SqliteDatabase implements Database {
     /** Attempts a write makes, in all, when SQLite keeps reporting BUSY; each waits up to the busy timeout. */
     static final int WRITE_ATTEMPTS = 3;
+    /**
+     * Size of the {@code -wal} file above which a write that has committed checkpoints it and truncates it to zero;
+     * also every connection's {@code journal_size_limit}, which truncates it to this size whenever SQLite restarts it.
+     */
+    static final long WAL_LIMIT_BYTES = 64L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
     private static final Backoff SLEEP = attempt -> Thread.sleep(100L * attempt);
 
@@ -28,6 +37,7 @@ final class SqliteDatabase implements Database {
     private final boolean readOnly;
     private final ConnectionPool pool;
     private final Backoff backoff;
+    private final Path wal;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private volatile boolean closed;
 
@@ -37,6 +47,7 @@ final class SqliteDatabase implements Database {
 
     SqliteDatabase(Path file, boolean readOnly, ConnectionPool pool, Backoff backoff) {
         this.file = file;
+        this.wal = file.resolveSibling(file.getFileName() + "-wal");
         this.readOnly = readOnly;
         this.pool = pool;
         this.backoff = backoff;
@@ -129,6 +140,9 @@ final class SqliteDatabase implements Database {
                     begun = true;
                     T result = work.run(connection);
                     broken = !endTransaction(connection);
+                    if (!broken) {
+                        trimWal(connection);
+                    }
                     return result;
                 } catch (SQLException e) {
                     if (begun) {
@@ -156,6 +170,55 @@ final class SqliteDatabase implements Database {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection in auto-commit mode under the in-process write lock, for statements
+     * that cannot run inside a transaction, such as {@code VACUUM}; SQLite takes its own locks, waiting up to the busy
+     * timeout for them. Not retried.
+     */
+    <T> T exclusive(String action, JdbcWork<T> work) {
+        ensureOpen();
+        if (readOnly) {
+            throw new StoreException(action + " " + file + ": the store was opened read-only");
+        }
+        writeLock.lock();
+        try {
+            return read(action, work);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Once a write has committed, checkpoints the WAL and truncates it if it has grown past {@value #WAL_LIMIT_BYTES}
+     * bytes (a big import leaves it about the size of the rows it wrote), without waiting: the busy timeout is set
+     * to 0 for the checkpoint, so a reader still on an older snapshot makes it stop at once, leaving the WAL to the
+     * next write or to {@code journal_size_limit}. Never fails the write, which has committed.
+     */
+    private void trimWal(Connection connection) {
+        long size;
+        try {
+            size = Files.size(wal);
+        } catch (IOException e) {
+            return; // no WAL (or it just went): nothing to trim
+        }
+        if (size <= WAL_LIMIT_BYTES) {
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            int busyTimeout = SqliteSchema.intPragma(statement, "busy_timeout");
+            statement.execute("PRAGMA busy_timeout = 0");
+            try (ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                boolean blocked = rs.next() && rs.getInt(1) != 0;
+                LOG.debug("{}: checkpointed a {}-byte WAL{}", file, size,
+                        blocked ? "; a reader or writer still needs it, so it was not truncated" : " and truncated it");
+            } finally {
+                statement.execute("PRAGMA busy_timeout = " + busyTimeout);
+            }
+        } catch (SQLException e) {
+            LOG.debug("{}: could not checkpoint the {}-byte WAL: {}", file, size, SqliteErrors.meaning(e));
         }
     }
 

@@ -11,13 +11,21 @@ import io.glyphd.store.internal.ListingAnalytics;
 import io.glyphd.store.internal.ListingQueries;
 import io.glyphd.store.internal.JdbcWork;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -78,6 +86,8 @@ public final class SqliteListingStore extends JdbcListingStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
 
     private final SqliteDatabase database;
+    /** The directory {@link #temporary()} made, removed on close; null for a store the caller placed. */
+    private final Path temporaryDirectory;
 
     /**
      * Opens the store in {@code dbPath}, creating the file, its parent directories and the schema if needed.
@@ -101,12 +111,68 @@ public final class SqliteListingStore extends JdbcListingStore {
     }
 
     private SqliteListingStore(Path dbPath, boolean readOnly) {
+        this(dbPath, readOnly, null);
+    }
+
+    private SqliteListingStore(Path dbPath, boolean readOnly, Path temporaryDirectory) {
         super(open(dbPath, readOnly));
         this.database = (SqliteDatabase) database();
+        this.temporaryDirectory = temporaryDirectory;
+    }
+
+    /**
+     * Opens a throwaway store for tests: a real file, {@code listings.sqlite3} in a fresh directory under
+     * {@code java.io.tmpdir}, with every setting a store opened with {@link #SqliteListingStore(Path)} has (WAL,
+     * locking, retries), so a test sees what production does. Each call gives a new, empty store that no other
+     * store sees; {@link #close()} deletes the directory and everything in it. Opening one takes a few milliseconds
+     * once the driver is loaded (the first store a JVM opens also loads SQLite's native library).
+     *
+     * <pre>{@code
+     * try (SqliteListingStore store = SqliteListingStore.temporary()) {
+     *     // exercise the code under test against store
+     * }
+     * }</pre>
+     *
+     * @throws StoreException if the directory or the store cannot be created
+     */
+    public static SqliteListingStore temporary() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("glyphd-store-");
+        } catch (IOException e) {
+            throw new StoreException("Cannot create a directory for a temporary store under "
+                    + System.getProperty("java.io.tmpdir") + ": " + e, e);
+        }
+        try {
+            return new SqliteListingStore(dir.resolve("listings.sqlite3"), false, dir);
+        } catch (RuntimeException e) {
+            try {
+                deleteDirectory(dir);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses what SQLite would read as something other than a file path: sqlite-jdbc would create a file named
+     * {@code :memory:}, or {@code file:...}, in the working directory, and two "fresh" stores would share it.
+     */
+    private static void requireFilePath(Path dbPath) {
+        String text = dbPath.toString();
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (text.equals(":memory:") || lower.startsWith("file:") || lower.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("Cannot open a SQLite store at '" + text + "': a store takes the path of"
+                    + " a file, not " + (text.equals(":memory:") ? "an in-memory database" : "a URI or JDBC URL")
+                    + "; for a throwaway store (e.g. in tests) use SqliteListingStore.temporary(), a real file in a"
+                    + " fresh temporary directory that close() removes");
+        }
     }
 
     private static Backend open(Path dbPath, boolean readOnly) {
-        Path file = Objects.requireNonNull(dbPath, "dbPath").toAbsolutePath().normalize();
+        requireFilePath(Objects.requireNonNull(dbPath, "dbPath"));
+        Path file = dbPath.toAbsolutePath().normalize();
         long start = System.nanoTime();
         SqliteSchema.State state = SqliteSchema.inspect(file);
         if (readOnly && state != SqliteSchema.State.CURRENT) {
@@ -213,6 +279,7 @@ public final class SqliteListingStore extends JdbcListingStore {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            config.setJournalSizeLimit((int) SqliteDatabase.WAL_LIMIT_BYTES);
         }
         return config;
     }
@@ -236,6 +303,157 @@ public final class SqliteListingStore extends JdbcListingStore {
     /** Returns true if this store was opened with {@link #openReadOnly(Path)}. */
     public boolean isReadOnly() {
         return database.isReadOnly();
+    }
+
+    /**
+     * Writes a consistent copy of the store to {@code target}, a new file, while imports and queries go on: SQLite's
+     * {@code VACUUM INTO} reads one snapshot (an import that commits meanwhile is in the copy whole or not at all)
+     * and writes it compacted, without blocking writers. The copy goes to a temporary file next to {@code target},
+     * is synced, and only then takes the name {@code target}, so {@code target} never holds part of a copy. The copy
+     * is a glyphd-store database that opens as a store; it needs free space about the size of the store's live
+     * data. Works on a read-only store. (A PostgreSQL store is backed up with {@code pg_dump}.)
+     *
+     * @param target the file to create; its parent directories are created if needed
+     * @return {@code target}, absolute
+     * @throws IllegalArgumentException if {@code target} already exists; nothing is written
+     * @throws StoreException if the copy cannot be written (disk full, ...); no file is left at {@code target}
+     */
+    public Path backup(Path target) {
+        Path file = Objects.requireNonNull(target, "target").toAbsolutePath().normalize();
+        database.ensureOpen();
+        String action = "Cannot back up " + path() + " to " + file;
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(action + ": it already exists, and a backup never overwrites a file");
+        }
+        createParentDirectories(file);
+        long start = System.nanoTime();
+        Path partial;
+        try {
+            partial = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".partial");
+        } catch (IOException e) {
+            throw new StoreException(action + ": cannot create a file in " + file.getParent() + ": " + e, e);
+        }
+        try {
+            database.read(action + ": the copy failed in", connection -> {
+                try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+                    vacuum.setString(1, partial.toString());
+                    vacuum.execute();
+                }
+                return null;
+            });
+            sync(partial, false);
+            publish(partial, file, action);
+            sync(file.getParent(), true);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        LOG.info("{}: backed up to {} ({} bytes) in {} ms", path(), file, size(file),
+                (System.nanoTime() - start) / 1_000_000);
+        return file;
+    }
+
+    /** Gives the finished copy its name without replacing a file that appeared there meanwhile (a hard link). */
+    private static void publish(Path partial, Path file, String action) {
+        try {
+            try {
+                Files.createLink(file, partial);
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.move(partial, file); // no hard links here: refuses an existing file, though not atomically
+                return;
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalArgumentException(action + ": it was created while the copy was written, and a backup"
+                    + " never overwrites a file", e);
+        } catch (IOException e) {
+            throw new StoreException(action + ": cannot rename the finished copy " + partial + ": " + e, e);
+        }
+        try {
+            Files.delete(partial);
+        } catch (IOException e) {
+            LOG.warn("{}: could not delete {}, a second name of the finished backup: {}", file, partial, e.toString());
+        }
+    }
+
+    private static void sync(Path path, boolean directory) {
+        try (FileChannel channel = FileChannel.open(path, directory ? StandardOpenOption.READ
+                : StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (IOException e) {
+            if (!directory) { // some file systems cannot sync a directory; the file itself is on disk
+                throw new StoreException("Cannot sync " + path + " to disk: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Gives the space that deleted imports left inside the file back to the file system: SQLite reuses free pages for
+     * later imports but never shrinks a file by itself. Runs {@code VACUUM}, which rewrites the whole file, then
+     * checkpoints and truncates the WAL. It takes about as long as {@link #backup(Path)} and needs free space up to
+     * twice the size of the live data while it runs (a temporary copy in the system's temporary directory, and
+     * the WAL); it waits for other writers and blocks writes until it is done (queries go on). Run it after a large
+     * {@link #prune}, at a quiet time.
+     *
+     * @return the number of bytes the file shrank by (0 if there was no free space)
+     * @throws StoreException if it cannot run (a lock held past the busy timeout, disk full, read-only store); the
+     *         store is unchanged
+     */
+    public long compact() {
+        long before = size(path());
+        long start = System.nanoTime();
+        database.exclusive("Cannot compact", connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("VACUUM");
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            return null;
+        });
+        long after = size(path());
+        LOG.info("{}: compacted from {} to {} bytes in {} ms", path(), before, after,
+                (System.nanoTime() - start) / 1_000_000);
+        return Math.max(0, before - after);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A store from {@link #temporary()} also deletes its directory; if that fails, a warning is logged.
+     */
+    @Override
+    public void close() {
+        super.close();
+        if (temporaryDirectory != null) {
+            try {
+                deleteDirectory(temporaryDirectory);
+            } catch (IOException e) {
+                LOG.warn("{}: could not delete the temporary store's directory: {}", temporaryDirectory, e.toString());
+            }
+        }
+    }
+
+    private static void deleteDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /**
