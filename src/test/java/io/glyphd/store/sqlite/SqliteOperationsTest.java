@@ -54,7 +54,8 @@ class SqliteOperationsTest {
             assertThat(a.isReadOnly()).isFalse();
             a.withConnection(c -> {
                 assertThat(SqlResults.strings(c, "PRAGMA journal_mode")).containsExactly("wal");
-                assertThat(SqlResults.number(c, "PRAGMA busy_timeout")).isEqualTo(SqliteListingStore.BUSY_TIMEOUT_MS);
+                assertThat(SqlResults.number(c, "PRAGMA synchronous")).isEqualTo(1); // NORMAL, the default
+                assertThat(SqlResults.number(c, "PRAGMA foreign_keys")).isEqualTo(1);
                 return null;
             });
         }
@@ -75,6 +76,8 @@ class SqliteOperationsTest {
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> SqliteListingStore.openReadOnly(Path.of(path))).as(path)
                     .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> SqliteListingStore.builder(Path.of(path))).as(path)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + path + "'");
         }
         assertThat(namesIn(cwd)).isEqualTo(before);
     }
