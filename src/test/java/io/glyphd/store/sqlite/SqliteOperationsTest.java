@@ -3,12 +3,14 @@ package io.glyphd.store.sqlite;
 import static io.glyphd.store.TestListings.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.RetentionPolicy;
+import io.glyphd.store.StoreException;
 import io.glyphd.store.StoreHealth;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,9 +20,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -218,6 +224,76 @@ class SqliteOperationsTest {
         }
         try (SqliteListingStore readOnly = SqliteListingStore.openReadOnly(file)) {
             assertThatThrownBy(readOnly::compact).hasMessageContaining("read-only");
+        }
+    }
+
+    @Test
+    void compactWaitsForItsTurnBehindAnImportOfThisProcess() throws Exception {
+        Path file = dir.resolve("s.sqlite3");
+        List<String> waits = new CopyOnWriteArrayList<>();
+        CountDownLatch importing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (SqliteListingStore store = SqliteListingStore.builder(file).onLockWait(waits::add).build()) {
+            store.insertListings(sample(10), "old");
+            Iterator<Listing> rows = sample(5).iterator();
+            Iterator<Listing> held = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override
+                public Listing next() {
+                    importing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return rows.next();
+                }
+            };
+            CompletableFuture<?> importer = CompletableFuture.runAsync(
+                    () -> store.importListings(held, ImportRequest.of("new")));
+            assertThat(importing.await(30, TimeUnit.SECONDS)).isTrue();
+
+            CompletableFuture<Long> compact = CompletableFuture.supplyAsync(store::compact);
+            for (int i = 0; i < 3_000 && waits.isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+
+            assertThat(waits).containsExactly("another writer in this process");
+            assertThat(compact).isNotDone();
+            release.countDown();
+            importer.get(30, TimeUnit.SECONDS);
+            compact.get(30, TimeUnit.SECONDS);
+            assertThat(store.countListings(ListingQuery.all())).isEqualTo(15);
+            assertThat(store.verify().ok()).isTrue();
+        }
+    }
+
+    @Test
+    void pruneRemovesEachImportInATransactionOfItsOwnSoAFailureKeepsTheOnesBeforeItRemoved() throws SQLException {
+        Path file = dir.resolve("s.sqlite3");
+        try (SqliteListingStore store = new SqliteListingStore(file)) {
+            for (int i = 0; i < 4; i++) {
+                store.insertListings(sample(100 + i), new ImportRequest("i" + i, "shop", null)
+                        .withImportedAt(Instant.parse("2026-01-0" + (i + 1) + "T00:00:00Z")));
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TRIGGER refuse_i2 BEFORE DELETE ON imports WHEN old.import_id = 'i2'"
+                        + " BEGIN SELECT RAISE(ABORT, 'i2 is on hold'); END");
+            }
+
+            assertThatThrownBy(() -> store.prune(RetentionPolicy.keepNewest(1), false))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("Cannot prune import i2").hasMessageContaining("i2 is on hold");
+
+            assertThat(store.listImports()).extracting(ImportMetadata::importId, ImportMetadata::recordCount)
+                    .containsExactly(tuple("i3", 103L), tuple("i2", 102L));
+            assertThat(store.countListings(ListingQuery.builder().importId("i2").build())).isEqualTo(102);
+            assertThat(store.countListings(ListingQuery.all())).isEqualTo(205);
         }
     }
 
