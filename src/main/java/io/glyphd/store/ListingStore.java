@@ -249,8 +249,8 @@ public interface ListingStore extends AutoCloseable {
     /**
      * Checks, cheaply, that the store answers and holds the schema version this build works with: for a service's
      * liveness or readiness probe. It reads the schema version and one indexed row, never scans, so it takes a few
-     * milliseconds whatever the store's size (plus any wait for a connection or a lock: the SQLite busy timeout, the
-     * PostgreSQL pool's connection timeout). It changes nothing and works on a read-only store.
+     * milliseconds whatever the store's size (plus any wait for a connection or a lock: at most SQLite's connection
+     * wait and lock wait, the PostgreSQL pool's connection timeout). It changes nothing and works on a read-only store.
      *
      * <p>It does not throw when the storage fails: an unreachable server, a locked, missing or damaged file, or a
      * schema another build migrated, gives {@link StoreHealth#ok()} false and a message saying why. Unlike

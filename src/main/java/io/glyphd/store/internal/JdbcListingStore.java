@@ -229,7 +229,7 @@ public abstract class JdbcListingStore implements ListingStore {
                             : ": reopen the store to migrate it"));
         }
         return new StoreHealth(true, version, supported, latency, "schema version " + version + ", answered in "
-                + String.format(Locale.ROOT, "%.1f", latency.toNanos() / 1e6) + " ms");
+                + String.format(Locale.ROOT, "%.2f", latency.toNanos() / 1e6) + " ms");
     }
 
     @Override
