@@ -91,6 +91,11 @@ import org.sqlite.SQLiteDataSource;
  * fails at once with a {@link StoreException} saying so, as it would wait for itself. A connection that met a BUSY,
  * FULL, I/O or corruption error is discarded, not reused.
  *
+ * <p>Operations: {@link #temporary()} for tests, {@link #health()} for probes, {@link #backup(Path)} while the store
+ * is in use, {@link #prune} then {@link #compact()} to give the space back (SQLite never shrinks a file by itself).
+ * The {@code -wal} file: a write that has committed and left it past 64 MiB checkpoints and truncates it without
+ * waiting; a reader still on an older snapshot keeps it until the first write after that reader has gone.
+ *
  * <p>Damage: opening checks only what is cheap (header, {@code application_id}, {@code user_version}, the tables'
  * presence); an operation that meets a damaged page fails with a {@link StoreException} saying the file is
  * damaged, and {@link #verify()} checks every page.
