@@ -246,6 +246,36 @@ public interface ListingStore extends AutoCloseable {
     List<ModelStats> modelStats(ListingQuery filter);
 
     /**
+     * Removes the imports a retention policy does not keep, each with its listings in a transaction of its own (oldest
+     * first, so a prune that stops half-way has removed the oldest), or on a dry run only lists them. The policy is
+     * applied to the imports as they are when the prune starts; an import re-imported while the prune runs (its
+     * {@link ImportMetadata#importedAt()} changed) is kept, and one deleted meanwhile is not counted.
+     *
+     * <p>Disk space: the rows' space is reused by later imports, but a SQLite file does not shrink by itself; see
+     * {@code SqliteListingStore.compact()}. On PostgreSQL autovacuum makes the space reusable.
+     *
+     * @param policy which imports to keep
+     * @param dryRun true to remove nothing and return what a real run would remove now
+     * @return the imports removed (or that would be), oldest first, with their listing counts
+     */
+    PruneResult prune(RetentionPolicy policy, boolean dryRun);
+
+    /**
+     * Checks, cheaply, that the store answers and holds the schema version this build works with: for a service's
+     * liveness or readiness probe. It reads the schema version and one indexed row, never scans, so it takes a few
+     * milliseconds whatever the store's size (plus any wait for a connection or a lock: at most SQLite's connection
+     * wait and lock wait, the PostgreSQL pool's connection timeout). It changes nothing and works on a read-only store.
+     *
+     * <p>It does not throw when the storage fails: an unreachable server, a locked, missing or damaged file, or a
+     * schema another build migrated, gives {@link StoreHealth#ok()} false and a message saying why. Unlike
+     * {@link #verify()} it does not read the whole storage, so damage elsewhere goes unnoticed.
+     *
+     * @return what the check found
+     * @throws IllegalStateException if the store is closed
+     */
+    StoreHealth health();
+
+    /**
      * Checks the whole store for damage and reports what it finds. Unlike opening, which checks only what is cheap,
      * this reads all of the storage, so it takes time in proportion to its size; it changes nothing and works on a
      * read-only store.

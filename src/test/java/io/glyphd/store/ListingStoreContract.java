@@ -1325,4 +1325,86 @@ public abstract class ListingStoreContract {
         assertThatThrownBy(() -> store.findImport("b")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.deleteImport("b")).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void healthSaysTheStoreAnswersWithTheCurrentSchema() {
+        store.insertListings(sample(3), "b");
+
+        StoreHealth health = store.health();
+
+        assertThat(health.ok()).as(health.message()).isTrue();
+        assertThat(health.schemaVersion()).isPositive().isEqualTo(health.supportedSchemaVersion());
+        assertThat(health.latency()).isPositive();
+        assertThat(health.message()).contains("schema version " + health.schemaVersion()).contains("answered in");
+        assertThat(store.countListings(ListingQuery.all())).as("health changes nothing").isEqualTo(3);
+    }
+
+    @Test
+    void healthOfAClosedStoreThrows() {
+        store.close();
+
+        assertThatThrownBy(store::health).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    /** Imports {@code rows} sample listings as {@code importId} of {@code source}, imported {@code days} after T0. */
+    private void importAt(String importId, String source, int days, int rows) {
+        store.insertListings(sample(rows), new ImportRequest(importId, source, null)
+                .withImportedAt(T0.plus(Duration.ofDays(days))));
+    }
+
+    private Map<String, Long> importCounts() {
+        return store.listImports().stream().collect(Collectors.toMap(ImportMetadata::importId,
+                ImportMetadata::recordCount));
+    }
+
+    @Test
+    void pruneKeepsTheNewestImportsOfEachSourceAndADryRunRemovesNothing() {
+        importAt("a1", "shop-a", 1, 2);
+        importAt("a2", "shop-a", 2, 3);
+        importAt("a3", "shop-a", 3, 4);
+        importAt("b1", "shop-b", 0, 5);
+        importAt("b2", "shop-b", 4, 6);
+        importAt("n1", null, 1, 7);
+        importAt("n2", null, 2, 8);
+        importAt("n3", null, 5, 9);
+        Map<String, Long> before = importCounts();
+
+        PruneResult dryRun = store.prune(RetentionPolicy.keepNewest(2), true);
+
+        assertThat(dryRun.dryRun()).isTrue();
+        assertThat(dryRun.imports()).extracting(ImportMetadata::importId, ImportMetadata::recordCount)
+                .containsExactly(tuple("n1", 7L), tuple("a1", 2L));
+        assertThat(dryRun.listings()).isEqualTo(9);
+        assertThat(importCounts()).isEqualTo(before);
+        assertThat(store.countListings(ListingQuery.all())).isEqualTo(44);
+
+        PruneResult pruned = store.prune(RetentionPolicy.keepNewest(2), false);
+
+        assertThat(pruned.dryRun()).isFalse();
+        assertThat(pruned.imports()).extracting(ImportMetadata::importId, ImportMetadata::recordCount)
+                .containsExactly(tuple("n1", 7L), tuple("a1", 2L));
+        assertThat(pruned.listings()).isEqualTo(9);
+        assertThat(importCounts().keySet()).containsExactlyInAnyOrder("a2", "a3", "b1", "b2", "n2", "n3");
+        assertThat(store.countListings(ListingQuery.all())).isEqualTo(35);
+        assertThat(store.countListings(ListingQuery.builder().importId("a1").build())).isZero();
+        assertThat(store.prune(RetentionPolicy.keepNewest(2), false).imports()).as("nothing left to prune").isEmpty();
+    }
+
+    @Test
+    void pruneByAgeKeepsRecentImportsAndWithACountKeepsWhatEitherRuleKeeps() {
+        Instant now = Instant.now();
+        for (String[] i : new String[][] {{"a-old", "shop-a", "40"}, {"a-mid", "shop-a", "20"},
+            {"a-new", "shop-a", "1"}, {"b-only", "shop-b", "60"}}) {
+            store.insertListings(sample(2), new ImportRequest(i[0], i[1], null)
+                    .withImportedAt(now.minus(Duration.ofDays(Long.parseLong(i[2])))));
+        }
+
+        assertThat(store.prune(RetentionPolicy.maxAge(Duration.ofDays(30)), true).imports())
+                .extracting(ImportMetadata::importId).containsExactly("b-only", "a-old");
+        assertThat(store.prune(RetentionPolicy.keepNewest(1).orWithin(Duration.ofDays(30)), false)
+                .imports()).extracting(ImportMetadata::importId).containsExactly("a-old");
+        assertThat(importCounts().keySet()).containsExactlyInAnyOrder("a-mid", "a-new", "b-only");
+        assertThat(store.prune(RetentionPolicy.maxAge(Duration.ofDays(1_000_000L * 365 * 3000)), false)
+                .imports()).as("an age beyond the calendar keeps everything").isEmpty();
+    }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             "Start with: glyphd-store demo"},
         subcommands = {ImportCommand.class, QueryCommand.class, ImportsCommand.class, ShowImportCommand.class,
             DeleteImportCommand.class, CheckCommand.class, DemoCommand.class, HistoryCommand.class,
-            DiffCommand.class, StatsCommand.class, CopyCommand.class, HelpCommand.class})
+            DiffCommand.class, StatsCommand.class, CopyCommand.class, BackupCommand.class, PruneCommand.class,
+            CompactCommand.class, HelpCommand.class})
 final class GlyphdStoreCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -10,17 +10,28 @@ import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
 import io.glyphd.store.PricePoint;
+import io.glyphd.store.PruneResult;
+import io.glyphd.store.RetentionPolicy;
+import io.glyphd.store.StoreException;
+import io.glyphd.store.StoreHealth;
 import io.glyphd.store.VerifyReport;
 import io.glyphd.store.InvalidListingException;
 import io.glyphd.store.SchemaVersionException;
 import io.glyphd.store.UnknownImportException;
 import io.glyphd.store.internal.StoreMetrics.FailureKind;
 import io.glyphd.store.internal.StoreMetrics.Operation;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -37,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class JdbcListingStore implements ListingStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcListingStore.class);
+    /** One seek on the imports' primary key: proves the tables answer, whatever their size. */
+    private static final String HEALTH_PROBE = "SELECT max(id) FROM imports";
 
     private final Database database;
     private final SqlDialect dialect;
@@ -197,6 +210,67 @@ public abstract class JdbcListingStore implements ListingStore {
     public List<ModelStats> modelStats(ListingQuery filter) {
         Objects.requireNonNull(filter, "filter");
         return read(Operation.MODEL_STATS, "Cannot compute model statistics in", c -> analytics.modelStats(c, filter));
+    }
+
+    @Override
+    public PruneResult prune(RetentionPolicy policy, boolean dryRun) {
+        Objects.requireNonNull(policy, "policy");
+        List<ImportMetadata> unkept = Retention.unkept(database.read("Cannot list imports in", queries::listImports),
+                policy, Instant.now());
+        if (dryRun) {
+            return new PruneResult(true, unkept, unkept.stream().mapToLong(ImportMetadata::recordCount).sum());
+        }
+        List<ImportMetadata> removed = new ArrayList<>();
+        long listings = 0;
+        for (ImportMetadata planned : unkept) {
+            OptionalLong deleted = database.write("Cannot prune import " + planned.importId() + " from", () -> true,
+                    connection -> {
+                        OptionalLong count = Retention.delete(connection, dialect, planned);
+                        connection.commit();
+                        return count;
+                    });
+            if (deleted.isPresent()) {
+                removed.add(new ImportMetadata(planned.importId(), planned.importedAt(), planned.source(),
+                        deleted.getAsLong(), planned.description()));
+                listings += deleted.getAsLong();
+                LOG.debug("Pruned import {} ({} listings) from {}", planned.importId(), deleted.getAsLong(),
+                        database.where());
+            }
+        }
+        LOG.info("Pruned {} imports ({} listings) from {}", removed.size(), listings, database.where());
+        return new PruneResult(false, removed, listings);
+    }
+
+    @Override
+    public StoreHealth health() {
+        int supported = dialect.schemaVersion();
+        long start = System.nanoTime();
+        int version;
+        try {
+            version = database.read("Cannot check the health of", connection -> {
+                int found;
+                try (PreparedStatement statement = connection.prepareStatement(dialect.schemaVersionSql());
+                        ResultSet rs = statement.executeQuery()) {
+                    found = rs.next() ? rs.getInt(1) : 0;
+                }
+                try (PreparedStatement statement = connection.prepareStatement(HEALTH_PROBE);
+                        ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                }
+                return found;
+            });
+        } catch (StoreException e) {
+            return new StoreHealth(false, -1, supported, Duration.ofNanos(System.nanoTime() - start), e.getMessage());
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        if (version != supported) {
+            return new StoreHealth(false, version, supported, latency, database.where() + " has schema version "
+                    + version + "; this build works with version " + supported + (version > supported
+                            ? ": a newer glyphd-store migrated it; upgrade this one"
+                            : ": reopen the store to migrate it"));
+        }
+        return new StoreHealth(true, version, supported, latency, "schema version " + version + ", answered in "
+                + String.format(Locale.ROOT, "%.2f", latency.toNanos() / 1e6) + " ms");
     }
 
     @Override

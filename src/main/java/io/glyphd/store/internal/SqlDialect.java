@@ -118,4 +118,10 @@ public interface SqlDialect {
 
     /** Reads the exact sum of prices a {@link #modelStats} row holds in {@code column} and the one after it. */
     BigDecimal readPriceTotal(ResultSet rs, int column) throws SQLException;
+
+    /** Returns the schema version this build creates and works with. */
+    int schemaVersion();
+
+    /** Returns a query, with no parameter, of the schema version the storage holds: one row, one integer column. */
+    String schemaVersionSql();
 }

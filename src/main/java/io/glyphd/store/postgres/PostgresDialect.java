@@ -303,4 +303,14 @@ final class PostgresDialect implements SqlDialect {
     public BigDecimal readPriceTotal(ResultSet rs, int column) throws SQLException {
         return rs.getBigDecimal(column);
     }
+
+    @Override
+    public int schemaVersion() {
+        return PostgresSchema.CURRENT_VERSION;
+    }
+
+    @Override
+    public String schemaVersionSql() {
+        return "SELECT max(version) FROM glyphd_store_schema";
+    }
 }

@@ -8,9 +8,12 @@ import io.glyphd.store.internal.StoreFailure;
 import io.glyphd.store.internal.StoreMetrics;
 import io.glyphd.store.internal.StoreMetrics.FailureKind;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -40,9 +43,17 @@ import org.sqlite.SQLiteConnection;
  * processes, for SQLite's write lock ({@link BusyWait}), then again after each BUSY retry. A read waits as long for
  * a lock SQLite makes it wait for (WAL recovery, a journal-mode switch) and is retried as a write is.
  *
+ * <p>The {@code -wal} file: a write that has committed and left it past {@value #WAL_LIMIT_BYTES} bytes
+ * checkpoints it and truncates it, without waiting (see {@link #trimWal(Connection)}).
+ *
  * <p>Closing is a barrier: see {@link #close()}.
  */
 final class SqliteDatabase implements Database {
+    /**
+     * Size of the {@code -wal} file above which a write that has committed checkpoints it and truncates it to zero;
+     * also every connection's {@code journal_size_limit}, which truncates it to this size whenever SQLite restarts it.
+     */
+    static final long WAL_LIMIT_BYTES = 64L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
     private static final Backoff SLEEP = attempt -> Thread.sleep(Math.min(50, 5L * attempt));
     /** One writers' queue per real file path, for every store instance of this class loader. */
@@ -50,6 +61,7 @@ final class SqliteDatabase implements Database {
     private static final Consumer<String> NOBODY = who -> { };
 
     private final Path file;
+    private final Path wal;
     private final boolean readOnly;
     private final long lockWaitNanos;
     private final Duration lockWait;
@@ -87,6 +99,7 @@ final class SqliteDatabase implements Database {
     SqliteDatabase(Path file, boolean readOnly, DataSource dataSource, Limits limits, Backoff backoff,
             StoreMetrics metrics) {
         this.file = file;
+        this.wal = file.resolveSibling(file.getFileName() + "-wal");
         this.readOnly = readOnly;
         this.lockWait = limits.lockWait();
         this.lockWaitNanos = limits.lockWait().toNanos();
@@ -324,11 +337,7 @@ final class SqliteDatabase implements Database {
             throw new StoreFailure(FailureKind.READ_ONLY, action + " " + file + ": the store was opened read-only",
                     null);
         }
-        if (writeLock.isHeldByCurrentThread()) {
-            throw new StoreException(action + " " + file + ": this thread is already writing to this file (a"
-                    + " re-entrant write, e.g. from inside an import's own iterator); it would wait for itself, so"
-                    + " nothing of this operation was written. Write after the import has returned");
-        }
+        requireNotWriting(action);
         long called = System.nanoTime();
         long deadline = called + lockWaitNanos;
         Consumer<String> tell = once(onLockWait);
@@ -358,6 +367,9 @@ final class SqliteDatabase implements Database {
                     }
                     T result = work.run(connection);
                     broken = !endTransaction(connection);
+                    if (!broken) {
+                        trimWal(connection);
+                    }
                     return result;
                 } catch (SQLException e) {
                     if (begun) {
@@ -387,6 +399,71 @@ final class SqliteDatabase implements Database {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection in auto-commit mode in this file's writers' turn (see
+     * {@link #write(String, BooleanSupplier, JdbcWork)}), for statements that cannot run inside a transaction, such
+     * as {@code VACUUM}; SQLite takes its own locks, waiting for them within the lock wait, and a BUSY runs
+     * {@code work} again as setUp does (such a statement does nothing unless it completes).
+     */
+    <T> T exclusive(String action, JdbcWork<T> work) {
+        ensureOpen(action);
+        if (readOnly) {
+            throw new StoreException(action + " " + file + ": the store was opened read-only");
+        }
+        requireNotWriting(action);
+        takeTurn(action, System.nanoTime() + lockWaitNanos, once(onLockWait));
+        try {
+            return autoCommit(action, work);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection in auto-commit mode, again after each BUSY until the lock wait is
+     * over, as {@link #setUp} does: for statements that cannot run inside the read transaction {@link #read} opens,
+     * such as {@code VACUUM INTO}. The connection is discarded after any failure.
+     */
+    <T> T autoCommit(String action, JdbcWork<T> work) {
+        ensureOpen(action);
+        return withBusyRetries(action, work);
+    }
+
+    private void requireNotWriting(String action) {
+        if (writeLock.isHeldByCurrentThread()) {
+            throw new StoreException(action + " " + file + ": this thread is already writing to this file (a"
+                    + " re-entrant write, e.g. from inside an import's own iterator); it would wait for itself, so"
+                    + " nothing of this operation was written. Write after the import has returned");
+        }
+    }
+
+    /**
+     * Once a write has committed, checkpoints the WAL and truncates it if it has grown past {@value #WAL_LIMIT_BYTES}
+     * bytes (a big import leaves it about the size of the rows it wrote), without waiting: the busy handler is told
+     * that the deadline has passed, so a reader still on an older snapshot makes it stop at once, leaving the WAL to
+     * the next write or to {@code journal_size_limit}. Never fails the write, which has committed.
+     */
+    private void trimWal(Connection connection) {
+        long size;
+        try {
+            size = Files.size(wal);
+        } catch (IOException e) {
+            return; // no WAL (or it just went): nothing to trim
+        }
+        if (size <= WAL_LIMIT_BYTES) {
+            return;
+        }
+        busy.begin(System.nanoTime(), NOBODY);
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            boolean blocked = rs.next() && rs.getInt(1) != 0;
+            LOG.debug("{}: checkpointed a {}-byte WAL{}", file, size,
+                    blocked ? "; a reader or writer still needs it, so it was not truncated" : " and truncated it");
+        } catch (SQLException e) {
+            LOG.debug("{}: could not checkpoint the {}-byte WAL: {}", file, size, SqliteErrors.meaning(e));
         }
     }
 
@@ -509,7 +586,7 @@ final class SqliteDatabase implements Database {
         }
     }
 
-    private void ensureOpen(String action) {
+    void ensureOpen(String action) {
         if (closed) {
             throw new IllegalStateException(action + " " + file + ": the store is closed");
         }

@@ -271,4 +271,14 @@ final class SqliteDialect implements SqlDialect {
         return BigDecimal.valueOf(rs.getLong(column))
                 .add(BigDecimal.valueOf(rs.getLong(column + 1)).movePointLeft(Prices.MICROS_SCALE));
     }
+
+    @Override
+    public int schemaVersion() {
+        return SqliteSchema.CURRENT_VERSION;
+    }
+
+    @Override
+    public String schemaVersionSql() {
+        return "PRAGMA user_version";
+    }
 }

@@ -14,13 +14,22 @@ import io.glyphd.store.internal.MicrometerMetrics;
 import io.glyphd.store.internal.StoreMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -84,6 +93,11 @@ import org.sqlite.SQLiteDataSource;
  * fails at once with a {@link StoreException} saying so, as it would wait for itself. A connection that met a BUSY,
  * FULL, I/O or corruption error is discarded, not reused.
  *
+ * <p>Operations: {@link #temporary()} for tests, {@link #health()} for probes, {@link #backup(Path)} while the store
+ * is in use, {@link #prune} then {@link #compact()} to give the space back (SQLite never shrinks a file by itself).
+ * The {@code -wal} file: a write that has committed and left it past 64 MiB checkpoints and truncates it without
+ * waiting; a reader still on an older snapshot keeps it until the first write after that reader has gone.
+ *
  * <p>Damage: opening checks only what is cheap (header, {@code application_id}, {@code user_version}, the tables'
  * presence); an operation that meets a damaged page fails with a {@link StoreException} saying the file is
  * damaged, and {@link #verify()} checks every page.
@@ -104,6 +118,8 @@ public final class SqliteListingStore extends JdbcListingStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
 
     private final SqliteDatabase database;
+    /** The directory {@link #temporary()} made, removed on close; null for a store the caller placed. */
+    private final Path temporaryDirectory;
 
     /** SQLite's {@code synchronous} setting: how often a commit waits for the disk. */
     public enum Synchronous {
@@ -141,12 +157,67 @@ public final class SqliteListingStore extends JdbcListingStore {
     private SqliteListingStore(Builder builder) {
         super(open(builder));
         this.database = (SqliteDatabase) database();
+        this.temporaryDirectory = builder.temporaryDirectory;
+    }
+
+    /**
+     * Opens a throwaway store for tests: a real file, {@code listings.sqlite3} in a fresh directory under
+     * {@code java.io.tmpdir}, with every setting a store opened with {@link #SqliteListingStore(Path)} has (WAL,
+     * locking, retries), so a test sees what production does. Each call gives a new, empty store that no other
+     * store sees; {@link #close()} deletes the directory and everything in it. Opening one takes a few milliseconds
+     * once the driver is loaded (the first store a JVM opens also loads SQLite's native library).
+     *
+     * <pre>{@code
+     * try (SqliteListingStore store = SqliteListingStore.temporary()) {
+     *     // exercise the code under test against store
+     * }
+     * }</pre>
+     *
+     * @throws StoreException if the directory or the store cannot be created
+     */
+    public static SqliteListingStore temporary() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("glyphd-store-");
+        } catch (IOException e) {
+            throw new StoreException("Cannot create a directory for a temporary store under "
+                    + System.getProperty("java.io.tmpdir") + ": " + e, e);
+        }
+        try {
+            Builder builder = builder(dir.resolve("listings.sqlite3"));
+            builder.temporaryDirectory = dir;
+            return builder.build();
+        } catch (RuntimeException e) {
+            try {
+                deleteDirectory(dir);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses what SQLite would read as something other than a file path: sqlite-jdbc would create a file named
+     * {@code :memory:}, or {@code file:...}, in the working directory, and two "fresh" stores would share it.
+     */
+    private static void requireFilePath(Path dbPath) {
+        String text = dbPath.toString();
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (text.equals(":memory:") || lower.startsWith("file:") || lower.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("Cannot open a SQLite store at '" + text + "': a store takes the path of"
+                    + " a file, not " + (text.equals(":memory:") ? "an in-memory database" : "a URI or JDBC URL")
+                    + "; for a throwaway store (e.g. in tests) use SqliteListingStore.temporary(), a real file in a"
+                    + " fresh temporary directory that close() removes");
+        }
     }
 
     /**
      * Returns a builder for a store in {@code dbPath}, with every option at its default.
      *
      * @throws NullPointerException if {@code dbPath} is null
+     * @throws IllegalArgumentException if {@code dbPath} is {@code :memory:}, a {@code file:} URI or a
+     *         {@code jdbc:} URL rather than a file path (see {@link #temporary()} for a throwaway store)
      */
     public static Builder builder(Path dbPath) {
         return new Builder(dbPath);
@@ -229,6 +300,7 @@ public final class SqliteListingStore extends JdbcListingStore {
             config.setSynchronous(synchronous == Synchronous.FULL ? SQLiteConfig.SynchronousMode.FULL
                     : SQLiteConfig.SynchronousMode.NORMAL);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            config.setJournalSizeLimit((int) SqliteDatabase.WAL_LIMIT_BYTES);
         }
         return config;
     }
@@ -252,6 +324,159 @@ public final class SqliteListingStore extends JdbcListingStore {
     /** Returns true if this store was opened with {@link #openReadOnly(Path)}. */
     public boolean isReadOnly() {
         return database.isReadOnly();
+    }
+
+    /**
+     * Writes a consistent copy of the store to {@code target}, a new file, while imports and queries go on: SQLite's
+     * {@code VACUUM INTO} reads one snapshot (an import that commits meanwhile is in the copy whole or not at all)
+     * and writes it compacted, without blocking writers. The copy goes to a temporary file next to {@code target},
+     * is synced, and only then takes the name {@code target}, so {@code target} never holds part of a copy. The copy
+     * is a glyphd-store database that opens as a store; it needs free space about the size of the store's live
+     * data. Works on a read-only store. (A PostgreSQL store is backed up with {@code pg_dump}.)
+     *
+     * @param target the file to create; its parent directories are created if needed
+     * @return {@code target}, absolute
+     * @throws IllegalArgumentException if {@code target} already exists; nothing is written
+     * @throws StoreException if the copy cannot be written (disk full, ...); no file is left at {@code target}
+     */
+    public Path backup(Path target) {
+        Path file = Objects.requireNonNull(target, "target").toAbsolutePath().normalize();
+        String action = "Cannot back up " + path() + " to " + file;
+        database.ensureOpen(action);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(action + ": it already exists, and a backup never overwrites a file");
+        }
+        createParentDirectories(file);
+        long start = System.nanoTime();
+        Path partial;
+        try {
+            partial = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".partial");
+        } catch (IOException e) {
+            throw new StoreException(action + ": cannot create a file in " + file.getParent() + ": " + e, e);
+        }
+        try {
+            database.autoCommit(action + ": the copy failed in", connection -> {
+                emptyFile(partial, action); // VACUUM INTO writes only to an empty file; a retry after BUSY needs one
+                try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+                    vacuum.setString(1, partial.toString());
+                    vacuum.execute();
+                }
+                return null;
+            });
+            sync(partial, false);
+            publish(partial, file, action);
+            sync(file.getParent(), true);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        LOG.info("{}: backed up to {} ({} bytes) in {} ms", path(), file, size(file),
+                (System.nanoTime() - start) / 1_000_000);
+        return file;
+    }
+
+    private static void emptyFile(Path file, String action) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+        } catch (IOException e) {
+            throw new StoreException(action + ": cannot write " + file + ": " + e, e);
+        }
+    }
+
+    /** Gives the finished copy its name without replacing a file that appeared there meanwhile (a hard link). */
+    private static void publish(Path partial, Path file, String action) {
+        try {
+            try {
+                Files.createLink(file, partial);
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.move(partial, file); // no hard links here: refuses an existing file, though not atomically
+                return;
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalArgumentException(action + ": it was created while the copy was written, and a backup"
+                    + " never overwrites a file", e);
+        } catch (IOException e) {
+            throw new StoreException(action + ": cannot rename the finished copy " + partial + ": " + e, e);
+        }
+        try {
+            Files.delete(partial);
+        } catch (IOException e) {
+            LOG.warn("{}: could not delete {}, a second name of the finished backup: {}", file, partial, e.toString());
+        }
+    }
+
+    private static void sync(Path path, boolean directory) {
+        try (FileChannel channel = FileChannel.open(path, directory ? StandardOpenOption.READ
+                : StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (IOException e) {
+            if (!directory) { // some file systems cannot sync a directory; the file itself is on disk
+                throw new StoreException("Cannot sync " + path + " to disk: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Gives the space that deleted imports left inside the file back to the file system: SQLite reuses free pages for
+     * later imports but never shrinks a file by itself. Runs {@code VACUUM}, which rewrites the whole file, then
+     * checkpoints and truncates the WAL. It takes about as long as {@link #backup(Path)} and needs free space up to
+     * twice the size of the live data while it runs (a temporary copy in the system's temporary directory, and
+     * the WAL); it waits for other writers and blocks writes until it is done (queries go on). Run it after a large
+     * {@link #prune}, at a quiet time.
+     *
+     * @return the number of bytes the file shrank by (0 if there was no free space)
+     * @throws StoreException if it cannot run (another writer held the file past the lock wait, disk full,
+     *         read-only store); the store is unchanged
+     */
+    public long compact() {
+        long before = size(path());
+        long start = System.nanoTime();
+        database.exclusive("Cannot compact", connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("VACUUM");
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            return null;
+        });
+        long after = size(path());
+        LOG.info("{}: compacted from {} to {} bytes in {} ms", path(), before, after,
+                (System.nanoTime() - start) / 1_000_000);
+        return Math.max(0, before - after);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void deleteTemporaryDirectory() {
+        if (temporaryDirectory != null) {
+            try {
+                deleteDirectory(temporaryDirectory);
+            } catch (IOException e) {
+                LOG.warn("{}: could not delete the temporary store's directory: {}", temporaryDirectory, e.toString());
+            }
+        }
+    }
+
+    private static void deleteDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /**
@@ -305,11 +530,13 @@ public final class SqliteListingStore extends JdbcListingStore {
      * {@linkplain Builder#lockWait(Duration) lock wait} to finish, and any still running then are rolled back (their
      * statement interrupted, their connection closed) and fail with a {@link StoreException}. When this returns, no
      * operation of this store commits any more and the store holds the file open no more, so it may be copied or
-     * moved. Closing twice does nothing.
+     * moved. Closing twice does nothing. A store from {@link #temporary()} then deletes its directory; if that
+     * fails, a warning is logged.
      */
     @Override
     public void close() {
         super.close();
+        deleteTemporaryDirectory();
     }
 
     @Override
@@ -361,8 +588,12 @@ public final class SqliteListingStore extends JdbcListingStore {
         private Consumer<String> onLockWait = who -> { };
         private Supplier<StoreMetrics> metrics = () -> StoreMetrics.NONE;
 
+        /** The directory {@link #temporary()} made for the store, which {@link #close()} removes. */
+        private Path temporaryDirectory;
+
         private Builder(Path path) {
             this.path = Objects.requireNonNull(path, "dbPath");
+            requireFilePath(path);
         }
 
         /**
