@@ -23,11 +23,6 @@ final class SqliteImporter {
     static final int BATCH_SIZE = 1_000;
     /** Fewest rows an import writes before it may switch to rebuilding the secondary indexes. */
     static final long REBUILD_MIN_ROWS = 10_000;
-    /**
-     * {@code PRAGMA threads} while the dropped indexes are rebuilt: the helper threads SQLite's sorter may start
-     * besides the writing one, so that a rebuild sorts on every core (at most 8, SQLite's own limit here).
-     */
-    static final int SORTER_THREADS = Math.max(0, Math.min(8, Runtime.getRuntime().availableProcessors() - 1));
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
 
     private static final String INSERT_LISTING = """
@@ -122,13 +117,8 @@ final class SqliteImporter {
                     written, dropped.size());
         }
 
-        /** Creates the dropped indexes again, as their schema declared them, with SQLite's multi-threaded sorter. */
+        /** Creates the dropped indexes again, as their schema declared them. */
         void finish(Connection connection) throws SQLException {
-            if (dropped.isEmpty()) {
-                return;
-            }
-            int threadsBefore = intPragma(connection, "threads");
-            setPragma(connection, "threads", SORTER_THREADS);
             try (Statement statement = connection.createStatement()) {
                 for (Map.Entry<String, String> index : dropped.entrySet()) {
                     long start = System.nanoTime();
@@ -136,15 +126,7 @@ final class SqliteImporter {
                     LOG.debug("{}: rebuilt index {} in {} ms", file, index.getKey(),
                             (System.nanoTime() - start) / 1_000_000);
                 }
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    setPragma(connection, "threads", threadsBefore);
-                } catch (SQLException restore) {
-                    e.addSuppressed(restore);
-                }
-                throw e;
             }
-            setPragma(connection, "threads", threadsBefore);
         }
     }
 

@@ -128,20 +128,6 @@ class SqliteImporterTest {
     }
 
     @Test
-    void theWritingConnectionGetsItsSorterThreadsBackAfterARebuild() {
-        assertThat(SqliteImporter.SORTER_THREADS).isBetween(0, 8);
-        long before = store.withConnection(c -> Long.parseLong(text(c, "PRAGMA threads")));
-
-        store.importListings(rows(BIG), ImportRequest.of("big"));
-
-        assertThat(before).isZero();
-        store.withConnection(c -> {
-            assertThat(Long.parseLong(text(c, "PRAGMA threads"))).isEqualTo(before);
-            return null;
-        });
-    }
-
-    @Test
     void theWritingConnectionGetsItsDefaultCacheBackAfterAnImport() {
         long defaultCache = store.withConnection(c -> Long.parseLong(text(c, "PRAGMA cache_size")));
 

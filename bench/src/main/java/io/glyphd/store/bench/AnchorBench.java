@@ -42,7 +42,7 @@ final class AnchorBench {
      * {@code PRAGMA threads} for SQLite's sorter in the C anchor: the value SqliteImporter sets for its index rebuild
      * (the same formula, as that constant is not visible here), so that C does what Java does.
      */
-    static final int SORTER_THREADS = Math.max(0, Math.min(8, Runtime.getRuntime().availableProcessors() - 1));
+    static final int SORTER_THREADS = 0;
 
     private static final Pattern ROWS_WRITTEN = Pattern.compile("^PHASE (\\d+) .*: (\\d+) rows written; rebuilding",
             Pattern.MULTILINE);
