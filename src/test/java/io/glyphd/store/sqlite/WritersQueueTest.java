@@ -71,6 +71,26 @@ class WritersQueueTest {
         return new Pausing(tag, n, 0);
     }
 
+    /** Hands out {@code source}'s listings and runs {@code action} just before handing out row {@code row}. */
+    private static Iterator<Listing> actingAtRow(Iterator<Listing> source, int row, Runnable action) {
+        return new Iterator<>() {
+            private int handed;
+
+            @Override
+            public boolean hasNext() {
+                return source.hasNext();
+            }
+
+            @Override
+            public Listing next() {
+                if (++handed == row) {
+                    action.run();
+                }
+                return source.next();
+            }
+        };
+    }
+
     /** Hands out {@code rows} generated listings; before row {@code pauseAt} it says so and waits to be resumed. */
     static final class Pausing implements Iterator<Listing> {
         final CountDownLatch paused = new CountDownLatch(1);
@@ -224,23 +244,7 @@ class WritersQueueTest {
         SqliteListingStore other = open(SqliteListingStore.builder(file));
         store.importListings(rows("old", 5), ImportRequest.of("old"));
         for (SqliteListingStore target : List.of(store, other)) {
-            Iterator<Listing> source = rows("new", 10);
-            Iterator<Listing> reentrant = new Iterator<>() {
-                private int row;
-
-                @Override
-                public boolean hasNext() {
-                    return source.hasNext();
-                }
-
-                @Override
-                public Listing next() {
-                    if (++row == 3) {
-                        target.deleteImport("old");
-                    }
-                    return source.next();
-                }
-            };
+            Iterator<Listing> reentrant = actingAtRow(rows("new", 10), 3, () -> target.deleteImport("old"));
             long start = System.nanoTime();
 
             assertThatThrownBy(() -> store.importListings(reentrant, ImportRequest.of("new")))
@@ -344,26 +348,12 @@ class WritersQueueTest {
         SqliteListingStore store = open(SqliteListingStore.builder(file));
         store.importListings(rows("keep", 10), ImportRequest.of("keep"));
         CountDownLatch parked = new CountDownLatch(1);
-        Iterator<Listing> source = rows("cut", 3_000);
-        Iterator<Listing> parksUntilInterrupted = new Iterator<>() {
-            private int row;
-
-            @Override
-            public boolean hasNext() {
-                return source.hasNext();
+        Iterator<Listing> parksUntilInterrupted = actingAtRow(rows("cut", 3_000), 1_500, () -> {
+            parked.countDown();
+            while (!Thread.currentThread().isInterrupted()) { // parking keeps the flag, as a busy reader would
+                LockSupport.parkNanos(1_000_000);
             }
-
-            @Override
-            public Listing next() {
-                if (++row == 1_500) {
-                    parked.countDown();
-                    while (!Thread.currentThread().isInterrupted()) { // parking keeps the flag, as a busy reader would
-                        LockSupport.parkNanos(1_000_000);
-                    }
-                }
-                return source.next();
-            }
-        };
+        });
         AtomicBoolean flagAfter = new AtomicBoolean();
         List<Throwable> failure = new CopyOnWriteArrayList<>();
         Thread importer = new Thread(() -> {
