@@ -13,14 +13,28 @@ if ! command -v sqlite3 >/dev/null || [ ! -x /usr/bin/time ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 time >/dev/null
 fi
 
-# The PostgreSQL sections run unless --only names no pg-* section.
+# The PostgreSQL sections run unless --only names no pg-* section; the C anchor unless --only omits "anchor".
 postgres=yes
+anchor=yes
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
     if [ "${args[i]}" = --only ] && [[ "${args[i + 1]:-}" != *pg-* ]]; then
         postgres=no
     fi
+    if [ "${args[i]}" = --only ] && [[ ",${args[i + 1]:-}," != *,anchor,* ]]; then
+        anchor=no
+    fi
 done
+
+anchor_args=()
+if [ "$anchor" = yes ]; then
+    if ! command -v npm >/dev/null; then
+        echo "installing npm with apt-get (it fetches SQLite's amalgamation)" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    fi
+    anchor_args=(-Dglyphd.anchor="$(bench/c/build.sh)")
+fi
 
 pg_args=()
 if [ "$postgres" = yes ]; then
@@ -86,4 +100,4 @@ mvn -B -q -f bench/pom.xml package -DskipTests
 CLASSPATH_FILE=bench/target/classpath.txt
 JAR=bench/target/glyphd-store-bench-0.1.0-SNAPSHOT.jar
 # The orchestrating JVM runs the queries; each import runs in its own JVM with -Xmx256m.
-java -Xmx1g -cp "$JAR:$(cat "$CLASSPATH_FILE")" io.glyphd.store.bench.Bench "${pg_args[@]}" "$@"
+java -Xmx1g "${anchor_args[@]}" -cp "$JAR:$(cat "$CLASSPATH_FILE")" io.glyphd.store.bench.Bench "${pg_args[@]}" "$@"

@@ -53,7 +53,31 @@ public final class JsonCodec {
             throw new IllegalArgumentException(field + " cannot be written as a JSON object"
                     + (owner == null ? "" : " for " + owner) + ": " + e.getMessage(), e);
         }
+        if (readsBackAsItself(value)) {
+            // Parsing the text just written would give an equal map of the same classes: keep the map, and the text
+            // for the insert. Every reader's heuristics (text, numbers, booleans) take this path.
+            return new FrozenObject(new LinkedHashMap<>(value), json);
+        }
         return readObject(json);
+    }
+
+    /**
+     * Returns whether every key is a String and every value one that the mapper reads back as an equal value of the
+     * same class: null, a String, a Boolean, an Integer, a Long outside int's range (the mapper reads whole numbers
+     * as the smallest of Integer, Long and BigInteger), a finite Double. Anything else (nested objects and lists,
+     * BigDecimal, Float, a small Long, NaN) goes through the parse.
+     */
+    private static boolean readsBackAsItself(Map<String, ?> value) {
+        for (Map.Entry<?, ?> entry : value.entrySet()) {
+            Object v = entry.getValue();
+            boolean same = v == null || v instanceof String || v instanceof Boolean || v instanceof Integer
+                    || v instanceof Long l && (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE)
+                    || v instanceof Double d && Double.isFinite(d);
+            if (!(entry.getKey() instanceof String) || !same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -148,6 +148,7 @@ final class SqliteImporter {
             }
         }
         stopIfInterrupted(file, rows);
+        LOG.debug("{}: {} rows written; rebuilding {} secondary indexes", file, rows.row(), indexes.dropped.size());
         indexes.finish(connection);
     }
 

@@ -28,6 +28,34 @@ class JsonCodecTest {
     }
 
     @Test
+    void aFlatMapIsKeptAsItReadsBackWithoutParsingItsText() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("text", "SKU: 1, \"Vendor\": é");
+        value.put("flag", true);
+        value.put("int", -7);
+        value.put("big", 1L << 40);
+        value.put("small long", 3L);
+        value.put("double", 1.0e-7);
+        value.put("whole double", 2.0);
+        value.put("null", null);
+
+        Map<String, Object> normal = JsonCodec.normalizeObject("heuristics", value, "RTX_4090");
+        Map<String, Object> parsed = JsonCodec.readObject(JsonCodec.writeObject(value));
+
+        assertThat(normal).isEqualTo(parsed).containsOnlyKeys(value.keySet());
+        assertThat(List.copyOf(normal.keySet())).isEqualTo(List.copyOf(value.keySet()));
+        normal.forEach((k, v) -> assertThat(v == null ? null : v.getClass()).as(k)
+                .isEqualTo(parsed.get(k) == null ? null : parsed.get(k).getClass()));
+        assertThat(normal.get("small long")).isEqualTo(3);
+        assertThat(JsonCodec.writeObject(normal)).isEqualTo(JsonCodec.writeObject(parsed));
+        assertThatThrownBy(() -> normal.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+        value.put("text", "changed");
+        assertThat(normal.get("text")).as("a copy, not a view").isNotEqualTo("changed");
+        assertThat(JsonCodec.normalizeObject("h", Map.of("nan", Double.NaN), null).get("nan"))
+                .isEqualTo(JsonCodec.readObject(JsonCodec.writeObject(Map.of("nan", Double.NaN))).get("nan"));
+    }
+
+    @Test
     void normalisedMapsAreImmutableAllTheWayDown() {
         Map<String, Object> normal = JsonCodec.normalizeObject("h", Map.of("nested", Map.of("a", List.of(1))), null);
 

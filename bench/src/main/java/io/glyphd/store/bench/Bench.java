@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     static final long SEED_BASE = 20250729L;
-    private static final long SEED_ADD = 20250730L;
+    static final long SEED_ADD = 20250730L;
 
     private final int rows;
     private final int addRows;
@@ -118,7 +118,7 @@ public final class Bench {
                 iterations != null ? iterations : quick ? 200 : 1_000, work.toAbsolutePath(), sqlite3, all,
                 warmup != null ? warmup : quick ? 20_000 : 50_000, pg);
         List<String> sections = new ArrayList<>(only.isEmpty()
-                ? List.of("import", "queries", "open", "first", "size", "pg-import", "pg-queries") : only);
+                ? List.of("import", "anchor", "queries", "open", "first", "size", "pg-import", "pg-queries") : only);
         if (pg == null && sections.removeIf(s -> s.startsWith("pg-"))) {
             System.err.println("no PostgreSQL server (--pg-port): skipping the PostgreSQL sections");
         }
@@ -145,12 +145,18 @@ public final class Bench {
         Path empty = work.resolve("empty.sqlite3");
         new SqliteListingStore(empty).close();
         Path full = work.resolve("full.sqlite3");
-        boolean sqlite = sections.stream().anyMatch(s -> !s.startsWith("pg-"));
+        boolean needsFull = sections.stream().anyMatch(s -> List.of("queries", "open", "size").contains(s));
         if (sections.contains("import")) {
             imports(empty, base, add, full);
-        } else if (sqlite) {
+        } else if (needsFull) {
             copy(empty, full);
             runGlyphd("glyphd", full, base.toString(), "base");
+        }
+        if (sections.contains("anchor")) {
+            Map<String, String> anchorVariants = new LinkedHashMap<>(variants);
+            List.of("glyphd", "glyphd-cold", "glyphd-gen").forEach(anchorVariants::remove);
+            new AnchorBench(work, rows, addRows, runs, warmup, anchorVariants, text -> line("%s", text))
+                    .run(empty, base, add);
         }
         if (sections.contains("queries")) {
             queries(full);
