@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -284,6 +285,80 @@ class CliJarIT {
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    /** Runs {@code ./glyphd-store args} from the checkout, with the cache in the test's directory. */
+    private Run launcher(Map<String, String> variables, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of("glyphd-store").toAbsolutePath().toString());
+        Collections.addAll(command, args);
+        Path out = Files.createTempFile(dir, "stdout", ".txt");
+        Path err = Files.createTempFile(dir, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove(CliEnvironment.DB_PATH_VARIABLE);
+        builder.environment().remove(CliEnvironment.DB_URL_VARIABLE);
+        builder.environment().put(NativeLibraryCache.CACHE_DIR_VARIABLE, dir.resolve("cache").toString());
+        builder.environment().putAll(variables);
+        Process process = builder.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("./glyphd-store " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private List<Path> archives() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("cache").resolve("cds"))) {
+            return files.sorted().toList();
+        }
+    }
+
+    @Test
+    void theLauncherMakesItsStartUpArchiveOnceUsesItAndMakesItAgainWhenItIsDamaged() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        try (Stream<Path> newer = Stream.of("pom.xml", "src/main", "src/cli", "src/assembly")
+                .flatMap(p -> {
+                    try {
+                        return Files.walk(root.resolve(p));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })) {
+            long built = Files.getLastModifiedTime(cliJar).toMillis();
+            assumeTrue(newer.noneMatch(p -> p.toFile().lastModified() > built),
+                    "sources changed after the jar was built: the launcher would build it again");
+        }
+        // -Xshare:on: the JVM refuses to start unless it maps the archive named.
+        Map<String, String> strict = Map.of("GLYPHD_STORE_JAVA_OPTS", "-Xshare:on");
+
+        Run first = launcher(Map.of(), "--help");
+        List<Path> made = archives();
+        Object file = Files.readAttributes(made.get(0), BasicFileAttributes.class).fileKey();
+        Run second = launcher(strict, "--db", "s.sqlite3", "demo");
+        Run third = launcher(strict, "--db", "s.sqlite3", "imports");
+
+        assertThat(List.of(first, second, third)).allSatisfy(r -> {
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.err()).isEmpty();
+        });
+        assertThat(first.out()).startsWith("Usage: glyphd-store");
+        assertThat(third.out().lines()).hasSize(2);
+        assertThat(made).hasSize(1);
+        assertThat(made.get(0).getFileName().toString()).endsWith(".jsa");
+        assertThat(archives()).isEqualTo(made);
+        assertThat(Files.readAttributes(made.get(0), BasicFileAttributes.class).fileKey())
+                .as("the archive is made once").isEqualTo(file);
+
+        // An archive that is not one (cut, overwritten) would be ignored by the JVM on every start: made again.
+        made.get(0).toFile().setWritable(true);
+        Files.write(made.get(0), new byte[100]);
+        Run damaged = launcher(strict, "--db", "s.sqlite3", "imports");
+
+        assertThat(damaged.status()).as(damaged.err()).isZero();
+        assertThat(damaged.out()).isEqualTo(third.out());
+        assertThat(archives()).isEqualTo(made);
+        assertThat(Files.size(made.get(0))).isGreaterThan(1_000_000);
     }
 
     private List<Path> cachedLibraries() throws IOException {
