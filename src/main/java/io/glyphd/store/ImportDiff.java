@@ -43,6 +43,15 @@ public record ImportDiff(String fromImportId, String toImportId, long addedCount
     /**
      * Checks the components and copies the lists.
      *
+     * @param fromImportId the earlier import's id
+     * @param toImportId the later import's id
+     * @param addedCount how many listings only the "to" import has
+     * @param removedCount how many listings only the "from" import has
+     * @param changedCount how many listings both have with a different price or score
+     * @param unchangedCount how many listings both have with the same price and score
+     * @param added the first added listings, as the "to" import has them
+     * @param removed the first removed listings, as the "from" import has them
+     * @param changed the first changed listings
      * @throws NullPointerException if an id or a list is null, or a list holds null
      * @throws IllegalArgumentException if a count is negative or smaller than its list
      */
@@ -64,7 +73,7 @@ public record ImportDiff(String fromImportId, String toImportId, long addedCount
         }
     }
 
-    /** Returns true if the lists hold every added, removed and changed listing, i.e. no limit cut them short. */
+    /** {@return true if the lists hold every added, removed and changed listing, i.e. no limit cut them short} */
     public boolean isComplete() {
         return added.size() == addedCount && removed.size() == removedCount && changed.size() == changedCount;
     }
@@ -88,6 +97,11 @@ public record ImportDiff(String fromImportId, String toImportId, long addedCount
         /**
          * Checks the components.
          *
+         * @param sourceUrl the listing's address
+         * @param canonicalModel the listing's model, as that import spells it
+         * @param price the price of that import's first row for the listing, in USD
+         * @param score the score of the same row
+         * @param rowCount how many rows of that import are this listing, {@code >= 1}
          * @throws NullPointerException if {@code sourceUrl}, {@code canonicalModel} or {@code price} is null
          * @throws IllegalArgumentException if {@code rowCount < 1}
          */
@@ -126,6 +140,14 @@ public record ImportDiff(String fromImportId, String toImportId, long addedCount
         /**
          * Checks the components.
          *
+         * @param sourceUrl the listing's address
+         * @param canonicalModel the listing's model, as the "to" import spells it
+         * @param fromPrice the price in the "from" import, in USD
+         * @param toPrice the price in the "to" import, in USD
+         * @param fromScore the score in the "from" import
+         * @param toScore the score in the "to" import
+         * @param fromRowCount how many rows of the "from" import are this listing, {@code >= 1}
+         * @param toRowCount how many rows of the "to" import are this listing, {@code >= 1}
          * @throws NullPointerException if {@code sourceUrl}, {@code canonicalModel} or a price is null
          * @throws IllegalArgumentException if a row count is below 1
          */
@@ -140,7 +162,7 @@ public record ImportDiff(String fromImportId, String toImportId, long addedCount
             }
         }
 
-        /** Returns {@code toPrice - fromPrice}, exactly: negative when the price fell. */
+        /** {@return {@code toPrice - fromPrice}, exactly: negative when the price fell} */
         public BigDecimal priceChange() {
             return toPrice.subtract(fromPrice);
         }
@@ -149,6 +171,8 @@ public record ImportDiff(String fromImportId, String toImportId, long addedCount
          * Returns the price change as a percentage of {@code fromPrice}, rounded half-up to
          * {@value #PERCENT_SCALE} decimal places ({@code 10.00} for 100 to 110), or empty if {@code fromPrice} is
          * zero.
+         *
+         * @return the percentage, or empty if {@code fromPrice} is zero
          */
         public Optional<BigDecimal> priceChangePercent() {
             if (fromPrice.signum() == 0) {
@@ -157,7 +181,7 @@ public record ImportDiff(String fromImportId, String toImportId, long addedCount
             return Optional.of(priceChange().movePointRight(2).divide(fromPrice, PERCENT_SCALE, RoundingMode.HALF_UP));
         }
 
-        /** Returns {@code toScore - fromScore}. */
+        /** {@return {@code toScore - fromScore}} */
         public double scoreChange() {
             return toScore - fromScore;
         }

@@ -19,6 +19,12 @@ public record ImportMetadata(String importId, Instant importedAt, String source,
     /**
      * Checks the components.
      *
+     * @param importId the import's id
+     * @param importedAt when the import (or its latest replacement) was committed, to the microsecond, or the time its
+     *        {@link ImportRequest#importedAt()} gave
+     * @param source where the listings came from; may be null
+     * @param recordCount how many listings the import holds
+     * @param description free text; may be null
      * @throws NullPointerException if {@code importId} or {@code importedAt} is null
      */
     public ImportMetadata {

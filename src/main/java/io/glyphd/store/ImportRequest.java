@@ -23,6 +23,11 @@ public record ImportRequest(String importId, String source, String description, 
     /**
      * Checks the import id and the text fields, and truncates {@code importedAt} to the microsecond.
      *
+     * @param importId the import's id; see the rule above
+     * @param source where the listings came from, e.g. a file name; may be null
+     * @param description free text; may be null
+     * @param importedAt the time to record as {@link ImportMetadata#importedAt()}, truncated to the microsecond;
+     *        null (the usual case) records the time the import is written
      * @throws IllegalArgumentException if the import id breaks the rule above, a text is too long, or
      *         {@code importedAt} is before 0001-01-01T00:00:00Z or after 9999-12-31T23:59:59.999999Z
      * @throws NullPointerException if the import id is null
@@ -47,7 +52,12 @@ public record ImportRequest(String importId, String source, String description, 
         this(importId, source, description, null);
     }
 
-    /** Returns a request with only an import id. */
+    /**
+     * Returns a request with only an import id.
+     *
+     * @param importId the import's id; see the rule above
+     * @return the request
+     */
     public static ImportRequest of(String importId) {
         return new ImportRequest(importId, null, null);
     }
@@ -56,6 +66,7 @@ public record ImportRequest(String importId, String source, String description, 
      * Returns this request with {@code importedAt} recorded instead of the time the import is written.
      *
      * @param value the time to record, or null for the time the import is written
+     * @return the new request
      * @throws IllegalArgumentException if {@code value} is out of the range the constructor accepts
      */
     public ImportRequest withImportedAt(Instant value) {

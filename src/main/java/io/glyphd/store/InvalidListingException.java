@@ -9,7 +9,9 @@ package io.glyphd.store;
 public class InvalidListingException extends StoreException {
     private static final long serialVersionUID = 1L;
 
+    /** The 1-based row (or line) of the bad listing, or 0 if unknown. */
     private final long rowIndex;
+    /** The field at fault, or null if unknown. */
     private final String field;
 
     /**
@@ -26,12 +28,12 @@ public class InvalidListingException extends StoreException {
         this.field = field;
     }
 
-    /** Returns the 1-based row (or input line) of the bad listing, or 0 if unknown. */
+    /** {@return the 1-based row (or input line) of the bad listing, or 0 if unknown} */
     public long rowIndex() {
         return rowIndex;
     }
 
-    /** Returns the name of the field at fault, or null if unknown. */
+    /** {@return the name of the field at fault, or null if unknown} */
     public String field() {
         return field;
     }

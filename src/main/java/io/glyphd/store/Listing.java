@@ -73,6 +73,36 @@ public record Listing(
     /**
      * Checks and normalises every component.
      *
+     * @param canonicalModel see {@link #canonicalModel()}
+     * @param price see {@link #price()}
+     * @param score see {@link #score()}
+     * @param vramGb see {@link #vramGb()}
+     * @param tdpWatts see {@link #tdpWatts()}
+     * @param migSupport see {@link #migSupport()}
+     * @param nvlink see {@link #nvlink()}
+     * @param generation see {@link #generation()}
+     * @param cudaCores see {@link #cudaCores()}
+     * @param slotWidth see {@link #slotWidth()}
+     * @param pcieGeneration see {@link #pcieGeneration()}
+     * @param formFactor see {@link #formFactor()}
+     * @param title see {@link #title()}
+     * @param condition see {@link #condition()}
+     * @param quantity see {@link #quantity()}
+     * @param availability see {@link #availability()}
+     * @param minOrderQty see {@link #minOrderQty()}
+     * @param seller see {@link #seller()}
+     * @param region see {@link #region()}
+     * @param sourceUrl see {@link #sourceUrl()}
+     * @param sourceType see {@link #sourceType()}
+     * @param seenAt see {@link #seenAt()}
+     * @param matchType see {@link #matchType()}
+     * @param matchScore see {@link #matchScore()}
+     * @param notes see {@link #notes()}
+     * @param warnings see {@link #warnings()}
+     * @param heuristics see {@link #heuristics()}
+     * @param importId see {@link #importId()}
+     * @param importIndex see {@link #importIndex()}
+     * @param offerRows see {@link #offerRows()}
      * @throws IllegalArgumentException if a component is out of range; the message names it and its value
      * @throws NullPointerException if {@code canonicalModel} or {@code price} is null
      */
@@ -118,17 +148,23 @@ public record Listing(
         Checks.atLeast("offerRows", offerRows, 1, owner);
     }
 
-    /** Returns a builder with every component unset. */
+    /** {@return a builder with every component unset} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder holding this listing's components, for a copy with a few changed. */
+    /** {@return a builder holding this listing's components, for a copy with a few changed} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Returns a copy of this listing with the given provenance and no {@link #offerRows()}. */
+    /**
+     * Returns a copy of this listing with the given provenance and no {@link #offerRows()}.
+     *
+     * @param importId the import id to set, or null
+     * @param importIndex the 1-based import index to set, or null
+     * @return the copy
+     */
     public Listing withProvenance(String importId, Integer importIndex) {
         return toBuilder().importId(importId).importIndex(importIndex).offerRows(null).build();
     }
@@ -202,187 +238,342 @@ public record Listing(
             offerRows = l.offerRows;
         }
 
-        /** Sets the canonical model (required). */
+        /**
+         * Sets the canonical model (required).
+         *
+         * @param value the canonical model; required
+         * @return this builder
+         */
         public Builder canonicalModel(String value) {
             canonicalModel = value;
             return this;
         }
 
-        /** Sets the price in USD (required). */
+        /**
+         * Sets the price in USD (required).
+         *
+         * @param value the price in USD; required
+         * @return this builder
+         */
         public Builder price(BigDecimal value) {
             price = value;
             return this;
         }
 
-        /** Sets the price in USD from its decimal text, e.g. {@code "595.99"} (required). */
+        /**
+         * Sets the price in USD from its decimal text, e.g. {@code "595.99"} (required).
+         *
+         * @param value the price in USD from its decimal text, e.g. {@code "595.99"}; required
+         * @return this builder
+         */
         public Builder price(String value) {
             price = value == null ? null : new BigDecimal(value);
             return this;
         }
 
-        /** Sets the utility score (required). */
+        /**
+         * Sets the utility score (required).
+         *
+         * @param value the utility score; required
+         * @return this builder
+         */
         public Builder score(double value) {
             score = value;
             return this;
         }
 
-        /** Sets the memory in GB. */
+        /**
+         * Sets the memory in GB.
+         *
+         * @param value the memory in GB
+         * @return this builder
+         */
         public Builder vramGb(Integer value) {
             vramGb = value;
             return this;
         }
 
-        /** Sets the thermal design power in watts. */
+        /**
+         * Sets the thermal design power in watts.
+         *
+         * @param value the thermal design power in watts
+         * @return this builder
+         */
         public Builder tdpWatts(Integer value) {
             tdpWatts = value;
             return this;
         }
 
-        /** Sets the number of MIG instances, 0 to 7. */
+        /**
+         * Sets the number of MIG instances, 0 to 7.
+         *
+         * @param value the number of MIG instances, 0 to 7
+         * @return this builder
+         */
         public Builder migSupport(Integer value) {
             migSupport = value;
             return this;
         }
 
-        /** Sets whether the card has NVLink. */
+        /**
+         * Sets whether the card has NVLink.
+         *
+         * @param value whether the card has NVLink
+         * @return this builder
+         */
         public Builder nvlink(Boolean value) {
             nvlink = value;
             return this;
         }
 
-        /** Sets the architecture generation. */
+        /**
+         * Sets the architecture generation.
+         *
+         * @param value the architecture generation
+         * @return this builder
+         */
         public Builder generation(String value) {
             generation = value;
             return this;
         }
 
-        /** Sets the CUDA core count. */
+        /**
+         * Sets the CUDA core count.
+         *
+         * @param value the CUDA core count
+         * @return this builder
+         */
         public Builder cudaCores(Integer value) {
             cudaCores = value;
             return this;
         }
 
-        /** Sets the slot width. */
+        /**
+         * Sets the slot width.
+         *
+         * @param value the slot width
+         * @return this builder
+         */
         public Builder slotWidth(Double value) {
             slotWidth = value;
             return this;
         }
 
-        /** Sets the PCIe generation. */
+        /**
+         * Sets the PCIe generation.
+         *
+         * @param value the PCIe generation
+         * @return this builder
+         */
         public Builder pcieGeneration(Integer value) {
             pcieGeneration = value;
             return this;
         }
 
-        /** Sets the form factor. */
+        /**
+         * Sets the form factor.
+         *
+         * @param value the form factor
+         * @return this builder
+         */
         public Builder formFactor(String value) {
             formFactor = value;
             return this;
         }
 
-        /** Sets the offer title. */
+        /**
+         * Sets the offer title.
+         *
+         * @param value the offer title
+         * @return this builder
+         */
         public Builder title(String value) {
             title = value;
             return this;
         }
 
-        /** Sets the offer condition. */
+        /**
+         * Sets the offer condition.
+         *
+         * @param value the offer condition
+         * @return this builder
+         */
         public Builder condition(String value) {
             condition = value;
             return this;
         }
 
-        /** Sets the units offered. */
+        /**
+         * Sets the units offered.
+         *
+         * @param value the units offered
+         * @return this builder
+         */
         public Builder quantity(Integer value) {
             quantity = value;
             return this;
         }
 
-        /** Sets the availability text. */
+        /**
+         * Sets the availability text.
+         *
+         * @param value the availability text
+         * @return this builder
+         */
         public Builder availability(String value) {
             availability = value;
             return this;
         }
 
-        /** Sets the minimum order quantity. */
+        /**
+         * Sets the minimum order quantity.
+         *
+         * @param value the minimum order quantity
+         * @return this builder
+         */
         public Builder minOrderQty(Integer value) {
             minOrderQty = value;
             return this;
         }
 
-        /** Sets the seller. */
+        /**
+         * Sets the seller.
+         *
+         * @param value the seller
+         * @return this builder
+         */
         public Builder seller(String value) {
             seller = value;
             return this;
         }
 
-        /** Sets the region. */
+        /**
+         * Sets the region.
+         *
+         * @param value the region
+         * @return this builder
+         */
         public Builder region(String value) {
             region = value;
             return this;
         }
 
-        /** Sets the source URL. */
+        /**
+         * Sets the source URL.
+         *
+         * @param value the source URL
+         * @return this builder
+         */
         public Builder sourceUrl(String value) {
             sourceUrl = value;
             return this;
         }
 
-        /** Sets the source type. */
+        /**
+         * Sets the source type.
+         *
+         * @param value the source type
+         * @return this builder
+         */
         public Builder sourceType(String value) {
             sourceType = value;
             return this;
         }
 
-        /** Sets when the offer was seen. */
+        /**
+         * Sets when the offer was seen.
+         *
+         * @param value when the offer was seen
+         * @return this builder
+         */
         public Builder seenAt(Instant value) {
             seenAt = value;
             return this;
         }
 
-        /** Sets the match type. */
+        /**
+         * Sets the match type.
+         *
+         * @param value the match type
+         * @return this builder
+         */
         public Builder matchType(String value) {
             matchType = value;
             return this;
         }
 
-        /** Sets the match score. */
+        /**
+         * Sets the match score.
+         *
+         * @param value the match score
+         * @return this builder
+         */
         public Builder matchScore(Double value) {
             matchScore = value;
             return this;
         }
 
-        /** Sets the notes. */
+        /**
+         * Sets the notes.
+         *
+         * @param value the notes
+         * @return this builder
+         */
         public Builder notes(String value) {
             notes = value;
             return this;
         }
 
-        /** Sets the warnings. */
+        /**
+         * Sets the warnings.
+         *
+         * @param value the warnings
+         * @return this builder
+         */
         public Builder warnings(String value) {
             warnings = value;
             return this;
         }
 
-        /** Sets the heuristics JSON object; null means empty. */
+        /**
+         * Sets the heuristics JSON object; null means empty.
+         *
+         * @param value the heuristics JSON object; null means empty
+         * @return this builder
+         */
         public Builder heuristics(Map<String, Object> value) {
             heuristics = value;
             return this;
         }
 
-        /** Sets the import id (normally set by the store). */
+        /**
+         * Sets the import id (normally set by the store).
+         *
+         * @param value the import id
+         * @return this builder
+         */
         public Builder importId(String value) {
             importId = value;
             return this;
         }
 
-        /** Sets the 1-based import index (normally set by the store). */
+        /**
+         * Sets the 1-based import index (normally set by the store).
+         *
+         * @param value the 1-based import index
+         * @return this builder
+         */
         public Builder importIndex(Integer value) {
             importIndex = value;
             return this;
         }
 
-        /** Sets how many rows of its import the listing stands for (normally set by the store). */
+        /**
+         * Sets how many rows of its import the listing stands for (normally set by the store).
+         *
+         * @param value how many rows of its import the listing stands for
+         * @return this builder
+         */
         public Builder offerRows(Integer value) {
             offerRows = value;
             return this;
@@ -391,6 +582,7 @@ public record Listing(
         /**
          * Builds the listing.
          *
+         * @return the listing
          * @throws IllegalArgumentException if a component is out of range
          * @throws NullPointerException if a required component is missing
          */

@@ -16,6 +16,9 @@ public record ListingPage(List<Listing> listings, Optional<String> nextPageToken
     /**
      * Copies the listings.
      *
+     * @param listings the page's listings in the query's order, at most the query's limit; empty only if nothing
+     *        matched after the previous page
+     * @param nextPageToken the opaque token for the next page of the same query; empty if this is the last page
      * @throws NullPointerException if {@code listings}, one of them, or {@code nextPageToken} is null
      */
     public ListingPage {
@@ -23,7 +26,7 @@ public record ListingPage(List<Listing> listings, Optional<String> nextPageToken
         Objects.requireNonNull(nextPageToken, "nextPageToken");
     }
 
-    /** Returns true if there is a next page. */
+    /** {@return true if there is a next page} */
     public boolean hasNext() {
         return nextPageToken.isPresent();
     }

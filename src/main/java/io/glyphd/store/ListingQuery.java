@@ -93,6 +93,34 @@ public record ListingQuery(String model, Double minScore, Double maxScore, BigDe
     /**
      * Checks that the query is consistent.
      *
+     * @param model see {@link #model()}
+     * @param minScore see {@link #minScore()}
+     * @param maxScore see {@link #maxScore()}
+     * @param minPrice see {@link #minPrice()}
+     * @param maxPrice see {@link #maxPrice()}
+     * @param region see {@link #region()}
+     * @param condition see {@link #condition()}
+     * @param seenAfter see {@link #seenAfter()}
+     * @param seenBefore see {@link #seenBefore()}
+     * @param importId see {@link #importId()}
+     * @param models see {@link #models()}
+     * @param minVramGb see {@link #minVramGb()}
+     * @param maxVramGb see {@link #maxVramGb()}
+     * @param minMigSupport see {@link #minMigSupport()}
+     * @param nvlink see {@link #nvlink()}
+     * @param generation see {@link #generation()}
+     * @param formFactor see {@link #formFactor()}
+     * @param seller see {@link #seller()}
+     * @param sourceType see {@link #sourceType()}
+     * @param availability see {@link #availability()}
+     * @param inStock see {@link #inStock()}
+     * @param sourceUrl see {@link #sourceUrl()}
+     * @param minMatchScore see {@link #minMatchScore()}
+     * @param current see {@link #current()}
+     * @param distinctOffers see {@link #distinctOffers()}
+     * @param orderBy see {@link #orderBy()}
+     * @param limit see {@link #limit()}
+     * @param offset see {@link #offset()}
      * @throws IllegalArgumentException if a bound is not finite or out of range, a minimum exceeds its maximum,
      *         {@code model} and {@code models} are both set, {@code models} is empty or too long, a text filter holds
      *         NUL (U+0000) or a lone surrogate, {@code sourceUrl} is empty, {@code availability} is not
@@ -175,17 +203,17 @@ public record ListingQuery(String model, Double minScore, Double maxScore, BigDe
         return List.copyOf(copy);
     }
 
-    /** Returns a query for all listings in {@link Order#IMPORT_ORDER}, with the default limit. */
+    /** {@return a query for all listings in {@link Order#IMPORT_ORDER}, with the default limit} */
     public static ListingQuery all() {
         return builder().build();
     }
 
-    /** Returns a builder with no filters, {@link Order#IMPORT_ORDER}, limit {@value #DEFAULT_LIMIT}, offset 0. */
+    /** {@return a builder with no filters, {@link Order#IMPORT_ORDER}, limit {@value #DEFAULT_LIMIT}, offset 0} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder holding this query, for a copy with a few parameters changed. */
+    /** {@return a builder holding this query, for a copy with a few parameters changed} */
     public Builder toBuilder() {
         return new Builder().model(model).minScore(minScore).maxScore(maxScore).minPrice(minPrice)
                 .maxPrice(maxPrice).region(region).condition(condition).seenAfter(seenAfter).seenBefore(seenBefore)
@@ -247,190 +275,343 @@ public record ListingQuery(String model, Double minScore, Double maxScore, BigDe
         private Builder() {
         }
 
-        /** Keeps listings of this canonical model (ignoring ASCII case). */
+        /**
+         * Keeps listings of this canonical model (ignoring ASCII case).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder model(String value) {
             model = value;
             return this;
         }
 
-        /** Keeps listings scoring at least this. */
+        /**
+         * Keeps listings scoring at least this.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder minScore(Double value) {
             minScore = value;
             return this;
         }
 
-        /** Keeps listings scoring at most this. */
+        /**
+         * Keeps listings scoring at most this.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder maxScore(Double value) {
             maxScore = value;
             return this;
         }
 
-        /** Keeps listings costing at least this. */
+        /**
+         * Keeps listings costing at least this.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder minPrice(BigDecimal value) {
             minPrice = value;
             return this;
         }
 
-        /** Keeps listings costing at most this. */
+        /**
+         * Keeps listings costing at most this.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder maxPrice(BigDecimal value) {
             maxPrice = value;
             return this;
         }
 
-        /** Keeps listings in this region (ignoring ASCII case). */
+        /**
+         * Keeps listings in this region (ignoring ASCII case).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder region(String value) {
             region = value;
             return this;
         }
 
-        /** Keeps listings in this condition (ignoring ASCII case). */
+        /**
+         * Keeps listings in this condition (ignoring ASCII case).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder condition(String value) {
             condition = value;
             return this;
         }
 
-        /** Keeps listings seen at or after this instant. */
+        /**
+         * Keeps listings seen at or after this instant.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder seenAfter(Instant value) {
             seenAfter = value;
             return this;
         }
 
-        /** Keeps listings seen before this instant. */
+        /**
+         * Keeps listings seen before this instant.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder seenBefore(Instant value) {
             seenBefore = value;
             return this;
         }
 
-        /** Keeps listings of this import. */
+        /**
+         * Keeps listings of this import.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder importId(String value) {
             importId = value;
             return this;
         }
 
-        /** Keeps listings of any of these canonical models (each ignoring ASCII case); null clears the filter. */
+        /**
+         * Keeps listings of any of these canonical models (each ignoring ASCII case); null clears the filter.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder models(List<String> value) {
             models = value;
             return this;
         }
 
-        /** Keeps listings of any of these canonical models (each ignoring ASCII case). */
+        /**
+         * Keeps listings of any of these canonical models (each ignoring ASCII case).
+         *
+         * @param values the value, or null for no such filter
+         * @return this builder
+         */
         public Builder models(String... values) {
             models = values == null ? null : Arrays.asList(values);
             return this;
         }
 
-        /** Keeps listings with at least this much memory, in GB. */
+        /**
+         * Keeps listings with at least this much memory, in GB.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder minVramGb(Integer value) {
             minVramGb = value;
             return this;
         }
 
-        /** Keeps listings with at most this much memory, in GB. */
+        /**
+         * Keeps listings with at most this much memory, in GB.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder maxVramGb(Integer value) {
             maxVramGb = value;
             return this;
         }
 
-        /** Keeps listings supporting at least this many MIG instances. */
+        /**
+         * Keeps listings supporting at least this many MIG instances.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder minMigSupport(Integer value) {
             minMigSupport = value;
             return this;
         }
 
-        /** Keeps listings with NVLink (true) or without it (false). */
+        /**
+         * Keeps listings with NVLink (true) or without it (false).
+         *
+         * @param value true or false, or null for no such filter
+         * @return this builder
+         */
         public Builder nvlink(Boolean value) {
             nvlink = value;
             return this;
         }
 
-        /** Keeps listings of this architecture generation (ignoring ASCII case). */
+        /**
+         * Keeps listings of this architecture generation (ignoring ASCII case).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder generation(String value) {
             generation = value;
             return this;
         }
 
-        /** Keeps listings of this form factor (ignoring ASCII case). */
+        /**
+         * Keeps listings of this form factor (ignoring ASCII case).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder formFactor(String value) {
             formFactor = value;
             return this;
         }
 
-        /** Keeps listings of this seller (ignoring ASCII case). */
+        /**
+         * Keeps listings of this seller (ignoring ASCII case).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder seller(String value) {
             seller = value;
             return this;
         }
 
-        /** Keeps listings from this source type (ignoring ASCII case). */
+        /**
+         * Keeps listings from this source type (ignoring ASCII case).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder sourceType(String value) {
             sourceType = value;
             return this;
         }
 
-        /** Keeps listings with this availability text (ignoring ASCII case). */
+        /**
+         * Keeps listings with this availability text (ignoring ASCII case).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder availability(String value) {
             availability = value;
             return this;
         }
 
-        /** Keeps listings in stock; see {@link ListingQuery}. */
+        /**
+         * Keeps listings in stock; see {@link ListingQuery}.
+         *
+         * @return this builder
+         */
         public Builder inStock() {
             return inStock(true);
         }
 
-        /** Keeps listings in stock if true; see {@link ListingQuery}. */
+        /**
+         * Keeps listings in stock if true; see {@link ListingQuery}.
+         *
+         * @param value true to keep only those
+         * @return this builder
+         */
         public Builder inStock(boolean value) {
             inStock = value;
             return this;
         }
 
-        /** Keeps listings at this address (exactly). */
+        /**
+         * Keeps listings at this address (exactly).
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder sourceUrl(String value) {
             sourceUrl = value;
             return this;
         }
 
-        /** Keeps listings whose model match has at least this confidence. */
+        /**
+         * Keeps listings whose model match has at least this confidence.
+         *
+         * @param value the value, or null for no such filter
+         * @return this builder
+         */
         public Builder minMatchScore(Double value) {
             minMatchScore = value;
             return this;
         }
 
-        /** Keeps the current market only: the newest import of each source; see {@link ListingQuery}. */
+        /**
+         * Keeps the current market only: the newest import of each source; see {@link ListingQuery}.
+         *
+         * @return this builder
+         */
         public Builder current() {
             return current(true);
         }
 
-        /** Keeps the current market only if true; see {@link ListingQuery}. */
+        /**
+         * Keeps the current market only if true; see {@link ListingQuery}.
+         *
+         * @param value true to keep only those
+         * @return this builder
+         */
         public Builder current(boolean value) {
             current = value;
             return this;
         }
 
-        /** Returns one row per offer and import; see {@link ListingQuery}. */
+        /** {@return one row per offer and import; see {@link ListingQuery}} */
         public Builder distinctOffers() {
             return distinctOffers(true);
         }
 
-        /** Returns one row per offer and import if true; see {@link ListingQuery}. */
+        /**
+         * Returns one row per offer and import if true; see {@link ListingQuery}.
+         *
+         * @param value true to keep only those
+         * @return this builder
+         */
         public Builder distinctOffers(boolean value) {
             distinctOffers = value;
             return this;
         }
 
-        /** Sets the sort order. */
+        /**
+         * Sets the sort order.
+         *
+         * @param value the sort order
+         * @return this builder
+         */
         public Builder orderBy(Order value) {
             orderBy = value;
             return this;
         }
 
-        /** Sets the most listings to return. */
+        /**
+         * Sets the most listings to return.
+         *
+         * @param value the most listings to return
+         * @return this builder
+         */
         public Builder limit(int value) {
             limit = value;
             return this;
         }
 
-        /** Sets how many listings to skip. */
+        /**
+         * Sets how many listings to skip.
+         *
+         * @param value how many listings to skip
+         * @return this builder
+         */
         public Builder offset(long value) {
             offset = value;
             return this;
@@ -439,6 +620,7 @@ public record ListingQuery(String model, Double minScore, Double maxScore, BigDe
         /**
          * Builds the query.
          *
+         * @return the query
          * @throws IllegalArgumentException if the query is inconsistent; see {@link ListingQuery}
          */
         public ListingQuery build() {

@@ -171,7 +171,7 @@ public interface ListingStore extends AutoCloseable {
      */
     long countListings(ListingQuery query);
 
-    /** Returns every import, most recently imported first (ties by import id). */
+    /** {@return every import, most recently imported first (ties by import id)} */
     List<ImportMetadata> listImports();
 
     /**

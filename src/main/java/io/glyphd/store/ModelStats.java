@@ -36,6 +36,17 @@ public record ModelStats(String canonicalModel, long listingCount, BigDecimal mi
     /**
      * Checks the components.
      *
+     * @param canonicalModel the model; models that differ only in ASCII case are one model, named by the spelling
+     *        that sorts first byte-wise (upper case before lower case)
+     * @param listingCount how many listings matched, {@code >= 1}
+     * @param minPrice the lowest price, in USD
+     * @param medianPrice the median price, in USD
+     * @param maxPrice the highest price, in USD
+     * @param averagePrice the mean price, in USD, rounded half-even to the micro-dollar
+     * @param averageScore the mean score
+     * @param bestListing the listing with the highest score; among equal scores, the one stored last, i.e. the first
+     *        {@link ListingStore#queryListings(ListingQuery)} returns for the same filter, this model and
+     *        {@link ListingQuery.Order#SCORE_DESC}
      * @throws NullPointerException if a component other than the counts and scores is null
      * @throws IllegalArgumentException if {@code listingCount < 1} or the prices are not ordered
      *         {@code min <= median <= max} and {@code min <= average <= max}
@@ -64,7 +75,7 @@ public record ModelStats(String canonicalModel, long listingCount, BigDecimal mi
         return value.compareTo(min) >= 0 && value.compareTo(max) <= 0;
     }
 
-    /** Returns the highest score, that of {@link #bestListing()}. */
+    /** {@return the highest score, that of {@link #bestListing()}} */
     public double bestScore() {
         return bestListing.score();
     }

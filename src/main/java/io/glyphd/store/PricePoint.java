@@ -24,6 +24,12 @@ public record PricePoint(String importId, Instant importedAt, Instant seenAt, Bi
     /**
      * Checks the components.
      *
+     * @param importId the import's id
+     * @param importedAt when the import was committed
+     * @param seenAt when the listing was seen, from the same row as the price; null if that row has none
+     * @param price the price of the import's first row for the listing, in USD
+     * @param score the score of the same row
+     * @param rowCount how many rows of the import are this listing, {@code >= 1}
      * @throws NullPointerException if {@code importId}, {@code importedAt} or {@code price} is null
      * @throws IllegalArgumentException if {@code rowCount < 1}
      */

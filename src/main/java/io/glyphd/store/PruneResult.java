@@ -15,6 +15,9 @@ public record PruneResult(boolean dryRun, List<ImportMetadata> imports, long lis
     /**
      * Copies the list.
      *
+     * @param dryRun true if nothing was removed
+     * @param imports the imports removed (or that would be), oldest first
+     * @param listings the number of listings they held
      * @throws NullPointerException if {@code imports} is null
      */
     public PruneResult {

@@ -19,6 +19,8 @@ public record RetentionPolicy(Integer keepNewest, Duration maxAge) {
     /**
      * Checks the rules.
      *
+     * @param keepNewest how many imports of each source to keep, at least 1; null for no such rule
+     * @param maxAge keep every import imported within this long, positive; null for no such rule
      * @throws IllegalArgumentException if neither rule is set, {@code keepNewest} is below 1, or {@code maxAge} is
      *         not positive
      */
@@ -38,6 +40,8 @@ public record RetentionPolicy(Integer keepNewest, Duration maxAge) {
     /**
      * Returns a policy that keeps the newest {@code count} imports of each source.
      *
+     * @param count how many imports of each source to keep, at least 1
+     * @return the policy
      * @throws IllegalArgumentException if {@code count} is below 1
      */
     public static RetentionPolicy keepNewest(int count) {
@@ -47,6 +51,8 @@ public record RetentionPolicy(Integer keepNewest, Duration maxAge) {
     /**
      * Returns a policy that keeps the imports imported within {@code age}.
      *
+     * @param age how long before the prune an import must have been imported to be kept, positive
+     * @return the policy
      * @throws IllegalArgumentException if {@code age} is not positive
      * @throws NullPointerException if {@code age} is null
      */
@@ -57,6 +63,8 @@ public record RetentionPolicy(Integer keepNewest, Duration maxAge) {
     /**
      * Returns this policy, also keeping every import imported within {@code age}.
      *
+     * @param age how long before the prune an import must have been imported to be kept, positive
+     * @return a policy with both rules
      * @throws IllegalArgumentException if {@code age} is not positive
      * @throws NullPointerException if {@code age} is null
      */

@@ -7,7 +7,9 @@ package io.glyphd.store;
 public class SchemaVersionException extends StoreException {
     private static final long serialVersionUID = 1L;
 
+    /** The schema version found in the file, or -1 if it could not be read. */
     private final int found;
+    /** The newest schema version this build supports. */
     private final int supported;
 
     /**
@@ -24,12 +26,12 @@ public class SchemaVersionException extends StoreException {
         this.supported = supported;
     }
 
-    /** Returns the schema version found in the file, or -1 if it could not be read. */
+    /** {@return the schema version found in the file, or -1 if it could not be read} */
     public int found() {
         return found;
     }
 
-    /** Returns the newest schema version this build supports. */
+    /** {@return the newest schema version this build supports} */
     public int supported() {
         return supported;
     }

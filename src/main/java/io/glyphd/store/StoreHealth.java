@@ -20,6 +20,11 @@ public record StoreHealth(boolean ok, int schemaVersion, int supportedSchemaVers
     /**
      * Checks the components.
      *
+     * @param ok true if the store answered and its schema version is {@code supportedSchemaVersion}
+     * @param schemaVersion the schema version the storage holds, or -1 if it could not be read
+     * @param supportedSchemaVersion the schema version this build works with
+     * @param latency how long the check took
+     * @param message what was found, or why the check failed
      * @throws NullPointerException if {@code latency} or {@code message} is null
      */
     public StoreHealth {

@@ -10,6 +10,7 @@ package io.glyphd.store;
 public class UnknownImportException extends StoreException {
     private static final long serialVersionUID = 1L;
 
+    /** The id that was not found. */
     private final String importId;
 
     /**
@@ -23,7 +24,7 @@ public class UnknownImportException extends StoreException {
         this.importId = importId;
     }
 
-    /** Returns the import id that was not found. */
+    /** {@return the import id that was not found} */
     public String importId() {
         return importId;
     }

@@ -20,6 +20,11 @@ public record VerifyReport(String store, List<String> integrityProblems, List<St
     /**
      * Copies the lists.
      *
+     * @param store what was checked, e.g. the database file's path
+     * @param integrityProblems what the storage's own integrity check reported, one finding per element, the first
+     *        {@value #MAX_PROBLEMS} at most; empty if none
+     * @param foreignKeyProblems rows that refer to a row that does not exist, one per element, the first
+     *        {@value #MAX_PROBLEMS} at most, then one element saying how many more there were; empty if none
      * @throws NullPointerException if a component is null
      */
     public VerifyReport {
@@ -28,7 +33,7 @@ public record VerifyReport(String store, List<String> integrityProblems, List<St
         foreignKeyProblems = List.copyOf(foreignKeyProblems);
     }
 
-    /** Returns true if the check found nothing wrong. */
+    /** {@return true if the check found nothing wrong} */
     public boolean ok() {
         return integrityProblems.isEmpty() && foreignKeyProblems.isEmpty();
     }

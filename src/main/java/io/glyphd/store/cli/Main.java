@@ -22,8 +22,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class Main {
     static final int DATA_ERROR = 1;
     static final int USAGE_ERROR = 2;
-    /** The CLI's logback configuration; only the CLI jar has it, so the library never configures logging. */
-    static final String LOGBACK_CONFIG = "io/glyphd/store/cli/logback-cli.xml";
 
     private Main() {
     }
@@ -38,14 +36,32 @@ public final class Main {
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out,
                 StandardCharsets.UTF_8)));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        CliEnvironment environment = new CliEnvironment(System.getenv(), stderrIsTerminal());
+        prepareProcess(environment);
         int status;
         try {
-            status = run(args, new CliEnvironment(System.getenv(), stderrIsTerminal()), out, err, true);
+            status = run(args, environment, out, err, true);
         } finally {
             out.flush();
             err.flush();
         }
         System.exit(status);
+    }
+
+    /**
+     * What a real run of the tool does first, before anything loads sqlite-jdbc or logs: SLF4J is bound to
+     * {@link CliLogging} (unless the user named a provider) and the native library comes from the cache.
+     */
+    static void prepareProcess(CliEnvironment environment) {
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", CliLogging.class.getName());
+            // Else SLF4J says on stderr, at its INFO, that it loads the provider named.
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");
+            }
+        }
+        // sqlite-jdbc's native library comes from the cache, not a new temp copy per process.
+        NativeLibraryCache.use(environment.variables());
     }
 
     /**
@@ -69,8 +85,8 @@ public final class Main {
     /**
      * Runs a command line and returns its exit status.
      *
-     * @param configureLogging whether to configure logback from the command line's {@code --verbose}; only the
-     *        real program does, as logback is configured once per JVM
+     * @param configureLogging whether to set the CLI logging from the command line's {@code --verbose}; only the
+     *        real program does, as the logging level is one per JVM
      */
     static int run(String[] args, CliEnvironment environment, PrintWriter out, PrintWriter err,
             boolean configureLogging) {
@@ -126,12 +142,8 @@ public final class Main {
         return DATA_ERROR;
     }
 
-    /** Points logback at the CLI's configuration, at WARN, or INFO/DEBUG with {@code -v}/{@code -vv}. */
+    /** Sets how much the CLI's logging ({@link CliLogging}) shows: warnings, or INFO/DEBUG with -v/-vv. */
     private static void configureLogging(int verbosity) {
-        System.setProperty("glyphd.log.level", verbosity >= 2 ? "DEBUG" : verbosity == 1 ? "INFO" : "WARN");
-        if (System.getProperty("logback.configurationFile") == null
-                && Main.class.getClassLoader().getResource(LOGBACK_CONFIG) != null) {
-            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
-        }
+        System.setProperty(CliLogging.LEVEL_PROPERTY, verbosity >= 2 ? "DEBUG" : verbosity == 1 ? "INFO" : "WARN");
     }
 }

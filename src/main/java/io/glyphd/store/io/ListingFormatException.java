@@ -14,8 +14,11 @@ import java.util.List;
 public final class ListingFormatException extends InvalidListingException {
     private static final long serialVersionUID = 1L;
 
+    /** The file, as named in messages. */
     private final String source;
+    /** The first problems found, in file order. */
     private final List<RowError> errors;
+    /** How many problems were found beyond {@link #errors}. */
     private final long moreErrors;
 
     /**
@@ -56,17 +59,17 @@ public final class ListingFormatException extends InvalidListingException {
         return message.toString();
     }
 
-    /** Returns the file the problems are in, as named in messages. */
+    /** {@return the file the problems are in, as named in messages} */
     public String source() {
         return source;
     }
 
-    /** Returns the first problems found, in file order; never empty. */
+    /** {@return the first problems found, in file order; never empty} */
     public List<RowError> errors() {
         return errors;
     }
 
-    /** Returns how many problems were found beyond those in {@link #errors()}. */
+    /** {@return how many problems were found beyond those in {@link #errors()}} */
     public long moreErrors() {
         return moreErrors;
     }

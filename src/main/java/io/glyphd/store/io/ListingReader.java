@@ -236,19 +236,19 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
         return listing;
     }
 
-    /** Returns the remaining listings as a sequential stream; closing the stream closes this reader. */
+    /** {@return the remaining listings as a sequential stream; closing the stream closes this reader} */
     public final Stream<Listing> stream() {
         Spliterator<Listing> listings = Spliterators.spliteratorUnknownSize(this,
                 Spliterator.ORDERED | Spliterator.NONNULL);
         return StreamSupport.stream(listings, false).onClose(this::close);
     }
 
-    /** Returns the columns or fields seen so far that are not listing fields, kept in heuristics; in file order. */
+    /** {@return the columns or fields seen so far that are not listing fields, kept in heuristics; in file order} */
     public final Set<String> extraColumns() {
         return Collections.unmodifiableSet(extraColumns);
     }
 
-    /** Returns how the input is named in messages. */
+    /** {@return how the input is named in messages} */
     public final String source() {
         return source;
     }

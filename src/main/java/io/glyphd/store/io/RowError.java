@@ -15,6 +15,11 @@ public record RowError(long line, long record, String column, String reason) {
     /**
      * Checks the components.
      *
+     * @param line 1-based line of the file where the record starts (1 is a CSV header)
+     * @param record 1-based number of the record among the file's listings (the {@code importIndex} it would have got),
+     *        or 0 for a problem outside any record, such as the header
+     * @param column the column (CSV) or field (JSON) at fault, as the file names it; null if the whole record is wrong
+     * @param reason what is wrong, e.g. {@code not a number: 'abc'}
      * @throws NullPointerException if {@code reason} is null
      */
     public RowError {

@@ -73,6 +73,7 @@ public final class PostgresListingStore extends JdbcListingStore {
      * Opens the store in schema {@value #DEFAULT_SCHEMA} of {@code dataSource}'s database, creating or migrating its
      * tables if needed; see {@link #builder(DataSource)} for the options.
      *
+     * @param dataSource where connections come from; the caller keeps owning it
      * @throws io.glyphd.store.SchemaVersionException if the schema is newer than this build or the tables are not
      *         glyphd-store's; nothing is changed
      * @throws StoreException if the database cannot be reached or the schema cannot be created
@@ -126,18 +127,20 @@ public final class PostgresListingStore extends JdbcListingStore {
     /**
      * Returns a builder for a store on {@code dataSource}, which the caller keeps owning.
      *
+     * @param dataSource where connections come from; the caller keeps owning it
+     * @return the builder, with every option at its default
      * @throws NullPointerException if {@code dataSource} is null
      */
     public static Builder builder(DataSource dataSource) {
         return new Builder(dataSource);
     }
 
-    /** Returns the PostgreSQL schema the store's tables live in. */
+    /** {@return the PostgreSQL schema the store's tables live in} */
     public String schema() {
         return schema;
     }
 
-    /** Returns true if the store refuses writes. */
+    /** {@return true if the store refuses writes} */
     public boolean isReadOnly() {
         return database.isReadOnly();
     }
@@ -209,6 +212,7 @@ public final class PostgresListingStore extends JdbcListingStore {
          *
          * @param name a lower-case unquoted identifier: a letter or underscore, then letters, digits or underscores,
          *        at most 63 characters
+         * @return this builder
          * @throws IllegalArgumentException if the name is not such an identifier
          */
         public Builder schema(String name) {
@@ -224,6 +228,9 @@ public final class PostgresListingStore extends JdbcListingStore {
         /**
          * Opens the store for reading only (default false): nothing is created or migrated, every write throws
          * {@link StoreException}; for a hot standby, or a service that only reads. The schema must be current.
+         *
+         * @param value true to open the store read-only
+         * @return this builder
          */
         public Builder readOnly(boolean value) {
             this.readOnly = value;
@@ -234,6 +241,8 @@ public final class PostgresListingStore extends JdbcListingStore {
          * Sets how many attempts, in all, a unit of work that is safe to run again makes when PostgreSQL reports a
          * serialization failure or a deadlock (default {@value #DEFAULT_ATTEMPTS}).
          *
+         * @param value the attempts, 1 to 10
+         * @return this builder
          * @throws IllegalArgumentException if {@code value} is not between 1 and 10
          */
         public Builder attempts(int value) {
@@ -249,6 +258,8 @@ public final class PostgresListingStore extends JdbcListingStore {
          * request-serving query fails fast instead of waiting on a lock. An import's COPY is one statement: size the
          * limit for the largest import.
          *
+         * @param value the limit, 1 ms to 24 hours
+         * @return this builder
          * @throws IllegalArgumentException if {@code value} is not between 1 ms and 24 hours
          */
         public Builder statementTimeout(Duration value) {
@@ -266,7 +277,9 @@ public final class PostgresListingStore extends JdbcListingStore {
          * connections in use and waited for. The meters are listed in the README. Needs
          * {@code io.micrometer:micrometer-core} on the class path, an optional dependency of this library.
          *
+         * @param registry where the meters are registered
          * @param name tells this store's meters from other stores' in the same registry
+         * @return this builder
          * @throws IllegalArgumentException if {@code name} is blank
          */
         public Builder metrics(MeterRegistry registry, String name) {
@@ -277,6 +290,7 @@ public final class PostgresListingStore extends JdbcListingStore {
         /**
          * Opens the store.
          *
+         * @return the open store
          * @throws io.glyphd.store.SchemaVersionException if the schema is newer than this build, or the tables are
          *         not glyphd-store's; nothing is changed
          * @throws StoreException if the database cannot be reached, or (read-only) has no current schema

@@ -136,6 +136,7 @@ public final class SqliteListingStore extends JdbcListingStore {
      * Opens the store in {@code dbPath}, creating the file, its parent directories and the schema if needed, with
      * every option at its default; the same as {@code builder(dbPath).build()}.
      *
+     * @param dbPath the database file
      * @throws io.glyphd.store.SchemaVersionException if the file is not a glyphd-store database or is newer than
      *         this build; the file is left untouched
      * @throws StoreException if the file cannot be opened or created
@@ -147,6 +148,7 @@ public final class SqliteListingStore extends JdbcListingStore {
     /**
      * Opens the store in the file named {@code dbPath}; see {@link #SqliteListingStore(Path)}.
      *
+     * @param dbPath the database file's name
      * @throws io.glyphd.store.SchemaVersionException if the file is not a glyphd-store database or is newer
      * @throws StoreException if the file cannot be opened or created
      */
@@ -173,6 +175,7 @@ public final class SqliteListingStore extends JdbcListingStore {
      * }
      * }</pre>
      *
+     * @return a new, empty store, deleted with its directory on close
      * @throws StoreException if the directory or the store cannot be created
      */
     public static SqliteListingStore temporary() {
@@ -215,6 +218,8 @@ public final class SqliteListingStore extends JdbcListingStore {
     /**
      * Returns a builder for a store in {@code dbPath}, with every option at its default.
      *
+     * @param dbPath the database file
+     * @return the builder
      * @throws NullPointerException if {@code dbPath} is null
      * @throws IllegalArgumentException if {@code dbPath} is {@code :memory:}, a {@code file:} URI or a
      *         {@code jdbc:} URL rather than a file path (see {@link #temporary()} for a throwaway store)
@@ -275,6 +280,8 @@ public final class SqliteListingStore extends JdbcListingStore {
      * created, migrated or written, not even the journal mode. The same as {@code builder(dbPath).readOnly(true)
      * .build()}.
      *
+     * @param dbPath the database file
+     * @return the open store
      * @throws StoreException if there is no current glyphd-store database at {@code dbPath}
      */
     public static SqliteListingStore openReadOnly(Path dbPath) {
@@ -316,12 +323,12 @@ public final class SqliteListingStore extends JdbcListingStore {
         }
     }
 
-    /** Returns the database file this store uses. */
+    /** {@return the database file this store uses} */
     public Path path() {
         return database.file();
     }
 
-    /** Returns true if this store was opened with {@link #openReadOnly(Path)}. */
+    /** {@return true if this store was opened with {@link #openReadOnly(Path)}} */
     public boolean isReadOnly() {
         return database.isReadOnly();
     }
@@ -603,6 +610,8 @@ public final class SqliteListingStore extends JdbcListingStore {
          * {@link StoreException} and writes nothing. Reads wait as long for the rare locks SQLite makes them wait
          * for, and {@link #close()} waits as long for running operations.
          *
+         * @param value the total wait, 0 to 24 hours
+         * @return this builder
          * @throws IllegalArgumentException if {@code value} is negative or longer than 24 hours
          */
         public Builder lockWait(Duration value) {
@@ -615,6 +624,8 @@ public final class SqliteListingStore extends JdbcListingStore {
          * running operation holds one, so this bounds the reads that run in parallel. An operation that finds all
          * in use waits up to {@link #connectionWait(Duration)}.
          *
+         * @param value the most connections, 1 to 64
+         * @return this builder
          * @throws IllegalArgumentException if {@code value} is not between 1 and 64
          */
         public Builder maxConnections(int value) {
@@ -630,6 +641,8 @@ public final class SqliteListingStore extends JdbcListingStore {
          * Sets how long an operation waits for a connection when {@link #maxConnections(int)} are in use (default
          * 10 s); then it fails with a {@link StoreException} saying so.
          *
+         * @param value the wait, 0 to 24 hours
+         * @return this builder
          * @throws IllegalArgumentException if {@code value} is negative or longer than 24 hours
          */
         public Builder connectionWait(Duration value) {
@@ -642,6 +655,8 @@ public final class SqliteListingStore extends JdbcListingStore {
          * upkeep and index builds in memory. It is native memory, allocated only as pages are used and given back
          * when the import ends.
          *
+         * @param bytes the cache size, 1 MiB to 64 GiB
+         * @return this builder
          * @throws IllegalArgumentException if {@code bytes} is not between 1 MiB and 64 GiB
          */
         public Builder importCacheSize(long bytes) {
@@ -656,6 +671,9 @@ public final class SqliteListingStore extends JdbcListingStore {
         /**
          * Sets SQLite's {@code synchronous} for writes (default {@link Synchronous#NORMAL}); {@link Synchronous#FULL}
          * makes every commit survive a power loss.
+         *
+         * @param value the setting; not null
+         * @return this builder
          */
         public Builder synchronous(Synchronous value) {
             this.synchronous = Objects.requireNonNull(value, "synchronous");
@@ -665,6 +683,9 @@ public final class SqliteListingStore extends JdbcListingStore {
         /**
          * Opens the store for reading only (default false): queries work, every write throws
          * {@link StoreException}, and nothing is created, migrated or written, not even the journal mode.
+         *
+         * @param value true to open the store read-only
+         * @return this builder
          */
         public Builder readOnly(boolean value) {
             this.readOnly = value;
@@ -675,6 +696,9 @@ public final class SqliteListingStore extends JdbcListingStore {
          * Sets who hears, once per write, that the write has to wait for another writer (default: nobody); it is
          * told who holds the file ("another writer in this process", "another connection or process") and runs
          * on the waiting thread, so it should be quick. The CLI's {@code import} prints it.
+         *
+         * @param listener receives who holds the file; not null
+         * @return this builder
          */
         public Builder onLockWait(Consumer<String> listener) {
             this.onLockWait = Objects.requireNonNull(listener, "onLockWait");
@@ -689,7 +713,9 @@ public final class SqliteListingStore extends JdbcListingStore {
          * are listed in the README. Needs {@code io.micrometer:micrometer-core} on the class path, an optional
          * dependency of this library.
          *
+         * @param registry where the meters are registered
          * @param name tells this store's meters from other stores' in the same registry
+         * @return this builder
          * @throws IllegalArgumentException if {@code name} is blank
          */
         public Builder metrics(MeterRegistry registry, String name) {
@@ -708,6 +734,7 @@ public final class SqliteListingStore extends JdbcListingStore {
         /**
          * Opens the store.
          *
+         * @return the open store
          * @throws io.glyphd.store.SchemaVersionException if the file is not a glyphd-store database or is newer
          *         than this build; the file is left untouched
          * @throws StoreException if the file cannot be opened or created, or (read-only) holds no current store

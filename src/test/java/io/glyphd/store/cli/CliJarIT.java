@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -79,6 +80,8 @@ class CliJarIT {
                 CliEnvironment.DB_PASSWORD_VARIABLE, CliEnvironment.PGPASSWORD_VARIABLE)) {
             builder.environment().remove(variable);
         }
+        // The native library's cache: in the test's directory, never the home directory.
+        builder.environment().put(NativeLibraryCache.CACHE_DIR_VARIABLE, dir.resolve("cache").toString());
         builder.environment().putAll(variables);
         Process process = builder.start();
         process.getOutputStream().close();
@@ -218,6 +221,179 @@ class CliJarIT {
     }
 
     @Test
+    void theNativeLibraryIsExtractedOnceIntoTheCacheNeverIntoTheTempDirectoryAndADamagedCopyIsReplaced()
+            throws Exception {
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Path large = dir.resolve("large.csv");
+        try (BufferedWriter out = Files.newBufferedWriter(large, StandardCharsets.UTF_8)) {
+            out.write("canonical_model,price,score\n");
+            for (int i = 0; i < 300_000; i++) {
+                out.write("RTX_4090," + (1000 + i % 500) + ".99,0." + (i % 1000) + "\n");
+            }
+        }
+
+        // A run killed with -9 mid-import cannot clean up after itself: sqlite-jdbc on its own leaves its copy of
+        // the library (and a .lck file) in java.io.tmpdir then.
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-jar", cliJar.toString(), "import", "large.csv");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove(CliEnvironment.DB_PATH_VARIABLE);
+        builder.environment().remove(CliEnvironment.DB_URL_VARIABLE);
+        builder.environment().put(NativeLibraryCache.CACHE_DIR_VARIABLE, dir.resolve("cache").toString());
+        Process killed = builder.start();
+        Path store = dir.resolve("glyphd-store.sqlite3");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!Files.exists(store) && killed.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(killed.isAlive()).as("the import still runs when its store appears").isTrue();
+        killed.destroyForcibly().waitFor();
+
+        Run second = java(List.of("-Djava.io.tmpdir=" + tmp), "imports");
+        // sqlite-jdbc on its own would not start with a java.io.tmpdir that does not exist (it logs that it cannot
+        // list it, to clean up old copies, and goes on).
+        Path missing = dir.resolve("no-such-tmp");
+        Run third = java(List.of("-Djava.io.tmpdir=" + missing), "imports");
+
+        assertThat(second.status()).as(second.err()).isZero();
+        // The killed import committed nothing.
+        assertThat(second.err()).isEqualTo("No imports in glyphd-store.sqlite3.\n");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).isEmpty();
+        }
+        assertThat(third.status()).as(third.err()).isZero();
+        assertThat(third.out()).isEqualTo(second.out());
+        assertThat(missing).doesNotExist();
+        List<Path> cached = cachedLibraries();
+        assertThat(cached).hasSize(1);
+        Path library = cached.get(0);
+        long jarCrc = jarLibraryCrc();
+        assertThat(NativeLibraryCache.crc(library)).isEqualTo(jarCrc);
+        assertThat(library.getFileName().toString()).contains(String.format("%08x", jarCrc));
+
+        // A copy cut short (a full disk, a copy by hand) is replaced, not loaded.
+        byte[] good = Files.readAllBytes(library);
+        Files.write(library, java.util.Arrays.copyOf(good, good.length / 2));
+        Run damaged = java(List.of("-Djava.io.tmpdir=" + tmp), "imports");
+
+        assertThat(damaged.status()).as(damaged.err()).isZero();
+        assertThat(damaged.err()).isEqualTo(second.err());
+        assertThat(damaged.out()).isEqualTo(second.out());
+        assertThat(Files.readAllBytes(library)).isEqualTo(good);
+        assertThat(cachedLibraries()).containsExactly(library);
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    /** Runs {@code ./glyphd-store args} from the checkout, with the cache in the test's directory. */
+    private Run launcher(Map<String, String> variables, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of("glyphd-store").toAbsolutePath().toString());
+        Collections.addAll(command, args);
+        Path out = Files.createTempFile(dir, "stdout", ".txt");
+        Path err = Files.createTempFile(dir, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove(CliEnvironment.DB_PATH_VARIABLE);
+        builder.environment().remove(CliEnvironment.DB_URL_VARIABLE);
+        builder.environment().put(NativeLibraryCache.CACHE_DIR_VARIABLE, dir.resolve("cache").toString());
+        builder.environment().putAll(variables);
+        Process process = builder.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("./glyphd-store " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private List<Path> archives() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("cache").resolve("cds"))) {
+            return files.sorted().toList();
+        }
+    }
+
+    @Test
+    void theLauncherMakesItsStartUpArchiveOnceUsesItAndMakesItAgainWhenItIsDamaged() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        try (Stream<Path> newer = Stream.of("pom.xml", "src/main", "src/cli", "src/assembly")
+                .flatMap(p -> {
+                    try {
+                        return Files.walk(root.resolve(p));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })) {
+            long built = Files.getLastModifiedTime(cliJar).toMillis();
+            assumeTrue(newer.noneMatch(p -> p.toFile().lastModified() > built),
+                    "sources changed after the jar was built: the launcher would build it again");
+        }
+        // -Xshare:on: the JVM refuses to start unless it maps the archive named.
+        Map<String, String> strict = Map.of("GLYPHD_STORE_JAVA_OPTS", "-Xshare:on");
+
+        Run first = launcher(Map.of(), "--help");
+        List<Path> made = archives();
+        Object file = Files.readAttributes(made.get(0), BasicFileAttributes.class).fileKey();
+        Run second = launcher(strict, "--db", "s.sqlite3", "demo");
+        Run third = launcher(strict, "--db", "s.sqlite3", "imports");
+
+        assertThat(List.of(first, second, third)).allSatisfy(r -> {
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.err()).isEmpty();
+        });
+        assertThat(first.out()).startsWith("Usage: glyphd-store");
+        assertThat(third.out().lines()).hasSize(2);
+        assertThat(made).hasSize(1);
+        assertThat(made.get(0).getFileName().toString()).endsWith(".jsa");
+        assertThat(archives()).isEqualTo(made);
+        assertThat(Files.readAttributes(made.get(0), BasicFileAttributes.class).fileKey())
+                .as("the archive is made once").isEqualTo(file);
+
+        // An archive that is not one (cut, overwritten) would be ignored by the JVM on every start: made again.
+        made.get(0).toFile().setWritable(true);
+        Files.write(made.get(0), new byte[100]);
+        Run damaged = launcher(strict, "--db", "s.sqlite3", "imports");
+
+        assertThat(damaged.status()).as(damaged.err()).isZero();
+        assertThat(damaged.out()).isEqualTo(third.out());
+        assertThat(archives()).isEqualTo(made);
+        assertThat(Files.size(made.get(0))).isGreaterThan(1_000_000);
+    }
+
+    private List<Path> cachedLibraries() throws IOException {
+        try (Stream<Path> files = Files.walk(dir.resolve("cache"))) {
+            return files.filter(path -> path.getFileName().toString().matches("libsqlitejdbc.*\\.(so|dylib|dll)"))
+                    .toList();
+        }
+    }
+
+    /** Returns the CRC-32 the CLI jar records for this platform's native library. */
+    private long jarLibraryCrc() throws IOException {
+        String resource = org.sqlite.util.LibraryLoaderUtil.getNativeLibResourcePath().substring(1) + "/"
+                + org.sqlite.util.LibraryLoaderUtil.getNativeLibName();
+        try (JarFile cli = new JarFile(cliJar.toFile())) {
+            return cli.getEntry(resource).getCrc();
+        }
+    }
+
+    @Test
+    void warningsReachStderrThroughTheCliLoggingAndStdoutStaysClean() throws Exception {
+        Files.writeString(dir.resolve("extra.csv"), "canonical_model,price,score,shipping\nA,1,0.5,free\n");
+
+        Run imported = java("import", "extra.csv", "--import-id", "extra");
+        Run json = java("query", "--format", "json");
+
+        assertThat(imported.status()).as(imported.err()).isZero();
+        assertThat(imported.out()).startsWith("Imported 1 listings from extra.csv as import extra");
+        assertThat(imported.err()).startsWith("WARN: ").contains("'shipping' is not a listing field")
+                .doesNotContain("SLF4J");
+        assertThat(json.status()).isZero();
+        assertThat(json.out()).startsWith("[").contains("\"shipping\" : \"free\"");
+        assertThat(json.err()).isEmpty();
+    }
+
+    @Test
     void libraryJarIsThinAndTheCliJarIsRunnable() throws IOException {
         Path libraryJar = Path.of(System.getProperty("glyphd.libraryJar"));
         try (JarFile library = new JarFile(libraryJar.toFile()); JarFile cli = new JarFile(cliJar.toFile())) {
@@ -226,7 +402,10 @@ class CliJarIT {
                     "io/glyphd/store/io/ListingReader.class");
             assertThat(libraryEntries).noneMatch(name -> name.startsWith("org/sqlite/")
                     || name.startsWith("picocli/") || name.startsWith("ch/qos/") || name.startsWith("com/fasterxml/")
-                    || name.endsWith("sample.csv") || name.contains("logback"));
+                    || name.endsWith("sample.csv") || name.contains("logback")
+                    || name.startsWith("io/glyphd/store/cli/") || name.endsWith("module-info.class"));
+            assertThat(library.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
+                    .isEqualTo("io.glyphd.store");
             assertThat(cli.getManifest().getMainAttributes().getValue("Main-Class"))
                     .isEqualTo("io.glyphd.store.cli.Main");
             assertThat(cli.getEntry("io/glyphd/store/cli/sample.csv")).isNotNull();
@@ -234,6 +413,41 @@ class CliJarIT {
             assertThat(cli.getEntry("picocli/CommandLine.class")).isNotNull();
             assertThat(cli.getEntry("org/postgresql/ds/PGSimpleDataSource.class")).isNotNull();
             assertThat(libraryEntries).noneMatch(name -> name.startsWith("org/postgresql/"));
+            assertThat(cli.getEntry("io/glyphd/store/cli/CliLogging.class")).isNotNull();
+            assertThat(cli.getEntry("io/glyphd/store/cli/CdsTraining.class")).isNotNull();
+            assertThat(cli.getEntry("io/glyphd/store/ListingStore.class")).isNotNull();
+            // The CLI logs through its own binding; logback is the tests' only.
+            assertThat(cli.stream().map(ZipEntry::getName)).noneMatch(name -> name.startsWith("ch/qos/"));
         }
+    }
+
+    @Test
+    void sourcesAndJavadocJarsHoldTheLibraryAndThePomWhatMavenCentralRequires() throws IOException {
+        String libraryJar = System.getProperty("glyphd.libraryJar");
+        Path sourcesJar = Path.of(libraryJar.replaceFirst("\\.jar$", "-sources.jar"));
+        Path javadocJar = Path.of(libraryJar.replaceFirst("\\.jar$", "-javadoc.jar"));
+        try (JarFile sources = new JarFile(sourcesJar.toFile()); JarFile javadoc = new JarFile(javadocJar.toFile());
+                JarFile library = new JarFile(libraryJar)) {
+            List<String> sourceEntries = sources.stream().map(ZipEntry::getName).toList();
+            assertThat(sourceEntries).contains("io/glyphd/store/ListingStore.java",
+                    "io/glyphd/store/sqlite/SqliteListingStore.java", "io/glyphd/store/internal/JdbcListingStore.java")
+                    .noneMatch(name -> name.startsWith("io/glyphd/store/cli/"));
+            List<String> pages = javadoc.stream().map(ZipEntry::getName).toList();
+            assertThat(pages).contains("index.html", "io/glyphd/store/ListingStore.html",
+                    "io/glyphd/store/sqlite/SqliteListingStore.html")
+                    .noneMatch(name -> name.startsWith("io/glyphd/store/cli/")
+                            || name.startsWith("io/glyphd/store/internal/"));
+
+            ZipEntry pomEntry = library.getEntry("META-INF/maven/io.glyphd/glyphd-store/pom.xml");
+            String pom;
+            try (InputStream in = library.getInputStream(pomEntry)) {
+                pom = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            for (String element : List.of("name", "description", "url", "licenses", "scm", "developers")) {
+                assertThat(pom).as(element).contains("\n    <" + element + ">");
+            }
+            assertThat(pom).contains("<name>Apache-2.0</name>", "<connection>scm:git:", "<developer>");
+        }
+        assertThat(Path.of("LICENSE")).content().contains("Apache License", "Version 2.0, January 2004");
     }
 }
