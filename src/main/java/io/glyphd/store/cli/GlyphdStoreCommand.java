@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             "Start with: glyphd-store demo"},
         subcommands = {ImportCommand.class, QueryCommand.class, ImportsCommand.class, ShowImportCommand.class,
             DeleteImportCommand.class, CheckCommand.class, DemoCommand.class, HistoryCommand.class,
-            DiffCommand.class, StatsCommand.class, CopyCommand.class, HelpCommand.class})
+            DiffCommand.class, StatsCommand.class, CopyCommand.class, MigrateCommand.class, HelpCommand.class})
 final class GlyphdStoreCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -40,7 +40,7 @@ final class GlyphdStoreCommand implements Runnable {
                     + ", else the driver's $PGPASSFILE or ~/.pgpass).")
     Path passwordFile;
 
-    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Show no progress.")
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Show no progress and no warnings.")
     boolean quiet;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
@@ -65,6 +65,14 @@ final class GlyphdStoreCommand implements Runnable {
      * @throws IllegalArgumentException if the value chosen is not a usable path or URL; see {@link StoreLocation}
      */
     StoreLocation location() {
+        return location(CliEnvironment.DEFAULT_DB);
+    }
+
+    /**
+     * Returns the store as {@link #location()} does, with {@code fallback} in the current directory when neither
+     * {@code --db} nor the environment names one.
+     */
+    StoreLocation location(String fallback) {
         if (db != null) {
             return location(db, "--db");
         }
@@ -74,7 +82,7 @@ final class GlyphdStoreCommand implements Runnable {
                 return location(value, "$" + variable);
             }
         }
-        return location(CliEnvironment.DEFAULT_DB, "the default database");
+        return location(fallback, "the default database");
     }
 
     /**

@@ -83,7 +83,7 @@ public final class Main {
         commandLine.setExecutionExceptionHandler((e, command, parseResult) -> failure(e, command, root));
         commandLine.setExecutionStrategy(parseResult -> {
             if (configureLogging) {
-                configureLogging(root.verbose.length);
+                configureLogging(root.verbose.length, root.quiet);
             }
             return new CommandLine.RunLast().execute(parseResult);
         });
@@ -110,12 +110,13 @@ public final class Main {
         boolean expected = e instanceof CommandFailure || e instanceof StoreException
                 || e instanceof IllegalArgumentException;
         if (expected) {
-            err.println("glyphd-store: " + e.getMessage());
+            // Messages quote cells and names from input files, which may hold terminal escapes.
+            err.println("glyphd-store: " + TerminalText.escapeKeepingLines(e.getMessage()));
             if (e instanceof InvalidListingException) {
                 err.println("Nothing was imported.");
             }
         } else {
-            err.println("glyphd-store: unexpected error: " + e);
+            err.println("glyphd-store: unexpected error: " + TerminalText.escapeKeepingLines(e.toString()));
         }
         if (root.verbose.length > 0) {
             LoggerFactory.getLogger(Main.class).error("Failed", e);
@@ -126,9 +127,13 @@ public final class Main {
         return DATA_ERROR;
     }
 
-    /** Points logback at the CLI's configuration, at WARN, or INFO/DEBUG with {@code -v}/{@code -vv}. */
-    private static void configureLogging(int verbosity) {
-        System.setProperty("glyphd.log.level", verbosity >= 2 ? "DEBUG" : verbosity == 1 ? "INFO" : "WARN");
+    /**
+     * Points logback at the CLI's configuration, with glyphd-store's own level at WARN, INFO/DEBUG with
+     * {@code -v}/{@code -vv}, or ERROR with {@code -q} (no warnings) unless {@code -v} is given too.
+     */
+    private static void configureLogging(int verbosity, boolean quiet) {
+        System.setProperty("glyphd.log.level", verbosity >= 2 ? "DEBUG" : verbosity == 1 ? "INFO"
+                : quiet ? "ERROR" : "WARN");
         if (System.getProperty("logback.configurationFile") == null
                 && Main.class.getClassLoader().getResource(LOGBACK_CONFIG) != null) {
             System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
