@@ -66,10 +66,11 @@ public final class MarketBench {
                 (System.nanoTime() - t) / 1e9);
     }
 
-    private record Shape(String name, Supplier<Object> call) {
+    /** A market query shape of issue 10; {@link PgBench} times the same shapes on PostgreSQL. */
+    record Shape(String name, Supplier<Object> call) {
     }
 
-    private static List<Shape> shapes(ListingStore store) {
+    static List<Shape> shapes(ListingStore store) {
         String common = ListingGenerator.commonModel();
         String rare = ListingGenerator.rareModel();
         ListingQuery top = ListingQuery.builder().orderBy(Order.SCORE_DESC).limit(100).build();
@@ -169,8 +170,12 @@ public final class MarketBench {
         }
     }
 
-    /** Streams every row into a sink that reads a few fields of each, and prints the rate. */
     private static void export(ListingStore store, Order order, long expected) {
+        System.out.println(exportRow(store, order, expected));
+    }
+
+    /** Streams every row into a sink that reads a few fields of each, and returns the rate as a table row. */
+    static String exportRow(ListingStore store, Order order, long expected) {
         long cpu = THREADS.getCurrentThreadCpuTime();
         long t = System.nanoTime();
         long[] sink = new long[2];
@@ -186,12 +191,12 @@ public final class MarketBench {
         if (sink[0] != expected) {
             throw new IllegalStateException("exported " + sink[0] + " of " + expected);
         }
-        System.out.printf(Locale.ROOT, "| streamListings, every row, %s, pages of 10,000 | %,d | %.0f ms"
-                + " (%,.0f rows/s) | | %.0f ms (%,.0f rows per CPU s) | 1 |%n", order, sink[0], seconds * 1e3,
+        return String.format(Locale.ROOT, "| streamListings, every row, %s, pages of 10,000 | %,d | %.0f ms"
+                + " (%,.0f rows/s) | | %.0f ms (%,.0f rows per CPU s) | 1 |", order, sink[0], seconds * 1e3,
                 sink[0] / seconds, cpuSeconds * 1e3, sink[0] / cpuSeconds);
     }
 
-    private static String size(Object result) {
+    static String size(Object result) {
         if (result instanceof List<?> list) {
             return String.valueOf(list.size());
         }

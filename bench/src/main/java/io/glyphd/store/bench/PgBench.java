@@ -439,6 +439,12 @@ final class PgBench {
                     new Shape("modelStats, import %s (%,d rows)".formatted(importId, importRows),
                             daily ? iterations : 3, daily ? 20 : 0,
                             () -> store.modelStats(ListingQuery.builder().importId(importId).build()))));
+            // The market shapes of issue 10, as MarketBench times them on SQLite.
+            for (MarketBench.Shape market : MarketBench.shapes(store)) {
+                shapes.add(new Shape("market: " + market.name(), market.name().startsWith("count")
+                        || market.name().contains("pages 1-5") || market.name().contains("PRICE_ASC")
+                        ? slow : iterations, market.call()));
+            }
             for (Shape shape : shapes) {
                 Object result = shape.call().get();
                 if (result instanceof List<?> list && list.isEmpty()
@@ -487,6 +493,19 @@ final class PgBench {
                 Arrays.sort(s);
                 line("| %s | %s | %.3f | %.3f | %d |", shape.name(), describe(results.get(shape)),
                         Bench.percentile(s, 50) / 1e6, Bench.percentile(s, 99) / 1e6, s.length);
+            }
+            long t = System.nanoTime();
+            Object market = store.modelStats(ListingQuery.builder().current().distinctOffers().inStock().build());
+            line("| market: modelStats current, one row per offer, in stock (once) | %s | %.1f | | 1 |",
+                    describe(market), (System.nanoTime() - t) / 1e6);
+            line("");
+            line("Streaming export of every row into a sink that touches each listing (streamListings, "
+                    + "pages of 10,000; wall and this JVM's CPU):");
+            line("");
+            line("| export | rows | wall | | client CPU | runs |");
+            line("|---|---:|---:|---:|---:|---:|");
+            for (Order order : List.of(Order.IMPORT_ORDER, Order.SCORE_DESC)) {
+                line("%s", MarketBench.exportRow(store, order, total));
             }
         }
     }
