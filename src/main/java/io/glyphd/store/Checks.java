@@ -47,6 +47,28 @@ final class Checks {
         return value;
     }
 
+    /**
+     * Returns {@code value}, or throws if it is not 1 to {@code max} printable ASCII characters without spaces, e.g.
+     * {@code sha256:} and 64 hexadecimal digits.
+     */
+    static String fingerprint(String value, int max, String owner) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isEmpty() || value.length() > max) {
+            throw new IllegalArgumentException("fingerprint must be 1 to " + max + " characters" + of(owner)
+                    + ", was " + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c > '~') {
+                throw new IllegalArgumentException("fingerprint must be printable ASCII without spaces" + of(owner)
+                        + "; found U+" + String.format("%04X", (int) c) + " at index " + i);
+            }
+        }
+        return value;
+    }
+
     /** Returns true if the two texts are equal once ASCII letters are folded, as SQLite's NOCASE compares. */
     static boolean equalsIgnoringAsciiCase(String a, String b) {
         if (a.length() != b.length()) {

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param source where the listings came from; may be null
  * @param recordCount how many listings the import holds
  * @param description free text; may be null
+ * @param fingerprint what identifies the import's input by its content ({@link ImportRequest#fingerprint()}), or
+ *        null if the importer gave none
  */
 public record ImportMetadata(String importId, Instant importedAt, String source, long recordCount,
-        String description) {
+        String description, String fingerprint) {
 
     /**
      * Checks the components.
@@ -30,6 +32,15 @@ public record ImportMetadata(String importId, Instant importedAt, String source,
     public ImportMetadata {
         Objects.requireNonNull(importId, "importId");
         Objects.requireNonNull(importedAt, () -> "importedAt is null for import " + importId);
+    }
+
+    /**
+     * Creates metadata without a fingerprint.
+     *
+     * @throws NullPointerException if {@code importId} or {@code importedAt} is null
+     */
+    public ImportMetadata(String importId, Instant importedAt, String source, long recordCount, String description) {
+        this(importId, importedAt, source, recordCount, description, null);
     }
 
     @Override

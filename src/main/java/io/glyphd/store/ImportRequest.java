@@ -15,20 +15,29 @@ import java.time.Instant;
  * @param importedAt the time to record as {@link ImportMetadata#importedAt()}, truncated to the microsecond, e.g. to
  *        keep an import's original time when it is copied from another store; null (the usual case) records the time
  *        the import is written
+ * @param fingerprint what identifies the import's input by its content, recorded as
+ *        {@link ImportMetadata#fingerprint()} and found again by {@link ListingStore#findImportsByFingerprint}: 1 to
+ *        {@value #MAX_FINGERPRINT_LENGTH} printable ASCII characters without spaces, compared exactly; the CLI records
+ *        {@code sha256:} and the SHA-256 of the file's bytes in lower-case hex. Null (the default) records none
  */
-public record ImportRequest(String importId, String source, String description, Instant importedAt) {
+public record ImportRequest(String importId, String source, String description, Instant importedAt,
+        String fingerprint) {
     /** Longest import id accepted, in characters. */
     public static final int MAX_IMPORT_ID_LENGTH = 200;
+    /** Longest fingerprint accepted, in characters. */
+    public static final int MAX_FINGERPRINT_LENGTH = 200;
 
     /**
-     * Checks the import id and the text fields, and truncates {@code importedAt} to the microsecond.
+     * Checks the import id, the text fields and the fingerprint, and truncates {@code importedAt} to the microsecond.
      *
      * @param importId the import's id; see the rule above
      * @param source where the listings came from, e.g. a file name; may be null
      * @param description free text; may be null
      * @param importedAt the time to record as {@link ImportMetadata#importedAt()}, truncated to the microsecond;
      *        null (the usual case) records the time the import is written
-     * @throws IllegalArgumentException if the import id breaks the rule above, a text is too long, or
+     * @param fingerprint what identifies the import's input by its content; null records none
+     * @throws IllegalArgumentException if the import id breaks the rule above, a text is too long, the fingerprint
+     *         is not 1 to {@value #MAX_FINGERPRINT_LENGTH} printable ASCII characters without spaces, or
      *         {@code importedAt} is before 0001-01-01T00:00:00Z or after 9999-12-31T23:59:59.999999Z
      * @throws NullPointerException if the import id is null
      */
@@ -37,10 +46,26 @@ public record ImportRequest(String importId, String source, String description, 
         source = Checks.text("source", source, Listing.MAX_TEXT_LENGTH, "import " + importId);
         description = Checks.text("description", description, Listing.MAX_TEXT_LENGTH, "import " + importId);
         importedAt = Checks.instant("importedAt", importedAt, "import " + importId);
+        fingerprint = Checks.fingerprint(fingerprint, MAX_FINGERPRINT_LENGTH, "import " + importId);
     }
 
     /**
-     * Creates a request that records the time the import is written.
+     * Creates a request without a fingerprint.
+     *
+     * @param importId the import's id; see the rule above
+     * @param source where the listings came from, e.g. a file name; may be null
+     * @param description free text; may be null
+     * @param importedAt the time to record, or null for the time the import is written
+     * @throws IllegalArgumentException if the import id breaks the rule above, a text is too long, or
+     *         {@code importedAt} is out of range
+     * @throws NullPointerException if the import id is null
+     */
+    public ImportRequest(String importId, String source, String description, Instant importedAt) {
+        this(importId, source, description, importedAt, null);
+    }
+
+    /**
+     * Creates a request that records the time the import is written, without a fingerprint.
      *
      * @param importId the import's id; see the rule above
      * @param source where the listings came from, e.g. a file name; may be null
@@ -70,7 +95,18 @@ public record ImportRequest(String importId, String source, String description, 
      * @throws IllegalArgumentException if {@code value} is out of the range the constructor accepts
      */
     public ImportRequest withImportedAt(Instant value) {
-        return new ImportRequest(importId, source, description, value);
+        return new ImportRequest(importId, source, description, value, fingerprint);
+    }
+
+    /**
+     * Returns this request with {@code value} as its fingerprint.
+     *
+     * @param value the fingerprint, or null for none
+     * @throws IllegalArgumentException if {@code value} is not 1 to {@value #MAX_FINGERPRINT_LENGTH} printable ASCII
+     *         characters without spaces
+     */
+    public ImportRequest withFingerprint(String value) {
+        return new ImportRequest(importId, source, description, importedAt, value);
     }
 
     @Override

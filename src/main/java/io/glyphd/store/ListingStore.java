@@ -183,6 +183,16 @@ public interface ListingStore extends AutoCloseable {
     Optional<ImportMetadata> findImport(String importId);
 
     /**
+     * Returns the imports whose {@link ImportMetadata#fingerprint()} is exactly {@code fingerprint}, most recently
+     * imported first (ties by import id): e.g. to notice that a file about to be imported is already in the store.
+     * One index seek.
+     *
+     * @param fingerprint the fingerprint, as {@link ImportRequest#fingerprint()} gave it
+     * @return the imports; empty if none has it
+     */
+    List<ImportMetadata> findImportsByFingerprint(String fingerprint);
+
+    /**
      * Deletes an import and all its listings, in one transaction.
      *
      * @param importId the import's id

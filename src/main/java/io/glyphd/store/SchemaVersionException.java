@@ -2,7 +2,8 @@ package io.glyphd.store;
 
 /**
  * Signals that a store file cannot be used by this build: its schema is newer than this build supports,
- * it is not a glyphd-store database, or its schema could not be created or migrated. The file is left as it was.
+ * it is not a glyphd-store database, its schema could not be created or migrated, or it is older and was opened
+ * read-only, which cannot migrate it ({@link #found()} below {@link #supported()}). The file is left as it was.
  */
 public class SchemaVersionException extends StoreException {
     private static final long serialVersionUID = 1L;

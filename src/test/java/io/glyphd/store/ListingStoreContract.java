@@ -1221,6 +1221,72 @@ public abstract class ListingStoreContract {
     }
 
     @Test
+    void anImportKeepsItsFingerprintAndIsFoundByIt() {
+        String july = "sha256:" + "a".repeat(64);
+        String august = "sha256:" + "b".repeat(64);
+        store.insertListings(sample(2), new ImportRequest("july", "july.csv", null).withFingerprint(july));
+        store.insertListings(sample(1), new ImportRequest("july-again", "july.csv", null).withFingerprint(july));
+        store.insertListings(sample(3), new ImportRequest("august", "august.csv", null, null, august));
+        store.insertListings(sample(1), "none");
+        setImportedAt("july", Instant.parse("2025-07-01T00:00:00Z"));
+
+        assertThat(store.findImport("july")).get().extracting(ImportMetadata::fingerprint).isEqualTo(july);
+        assertThat(store.findImport("none")).get().extracting(ImportMetadata::fingerprint).isNull();
+        assertThat(store.findImportsByFingerprint(july))
+                .extracting(ImportMetadata::importId, ImportMetadata::recordCount, ImportMetadata::fingerprint)
+                .containsExactly(tuple("july-again", 1L, july), tuple("july", 2L, july));
+        assertThat(store.findImportsByFingerprint(august)).extracting(ImportMetadata::importId)
+                .containsExactly("august");
+        assertThat(store.findImportsByFingerprint("sha256:" + "A".repeat(64))).isEmpty();
+        assertThat(store.listImports()).filteredOn(i -> i.importId().equals("august"))
+                .extracting(ImportMetadata::fingerprint).containsExactly(august);
+    }
+
+    @Test
+    void reimportingAnIdReplacesItsFingerprintAndDeletingForgetsIt() {
+        String first = "sha256:" + "1".repeat(64);
+        String second = "sha256:" + "2".repeat(64);
+        store.insertListings(sample(2), new ImportRequest("daily", null, null).withFingerprint(first));
+
+        store.insertListings(sample(2), new ImportRequest("daily", null, null).withFingerprint(second));
+
+        assertThat(store.findImportsByFingerprint(first)).isEmpty();
+        assertThat(store.findImportsByFingerprint(second)).extracting(ImportMetadata::importId)
+                .containsExactly("daily");
+        store.insertListings(sample(1), ImportRequest.of("daily"));
+        assertThat(store.findImport("daily")).get().extracting(ImportMetadata::fingerprint).isNull();
+        assertThat(store.findImportsByFingerprint(second)).isEmpty();
+        store.insertListings(sample(1), new ImportRequest("daily", null, null).withFingerprint(first));
+        assertThat(store.deleteImport("daily")).isTrue();
+        assertThat(store.findImportsByFingerprint(first)).isEmpty();
+    }
+
+    @Test
+    void aFailedImportRecordsNoFingerprint() {
+        String fingerprint = "sha256:" + "f".repeat(64);
+        List<Listing> rows = new ArrayList<>(sample(2));
+        rows.add(null);
+
+        assertThatThrownBy(() -> store.insertListings(rows, new ImportRequest("broken", null, null)
+                .withFingerprint(fingerprint))).isInstanceOf(InvalidListingException.class);
+
+        assertThat(store.findImportsByFingerprint(fingerprint)).isEmpty();
+        assertThat(store.findImport("broken")).isEmpty();
+    }
+
+    @Test
+    void fingerprintsAreValidated() {
+        assertThat(new ImportRequest("x", null, null).fingerprint()).isNull();
+        assertThatThrownBy(() -> ImportRequest.of("x").withFingerprint(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fingerprint must be 1 to 200");
+        assertThatThrownBy(() -> ImportRequest.of("x").withFingerprint("sha256: abc"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+0020 at index 7");
+        assertThatThrownBy(() -> ImportRequest.of("x").withFingerprint("f".repeat(201)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 201");
+        assertThatThrownBy(() -> store.findImportsByFingerprint(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void deleteImportRemovesItsListingsOnly() {
         store.insertListings(sample(3), "keep");
         store.insertListings(sample(4), "drop");

@@ -82,7 +82,7 @@ final class CopyCommand extends StoreCommand {
         ImportMetadata copied = imports.get(index);
         String label = "import " + copied.importId() + " (" + (index + 1) + " of " + imports.size() + ")";
         ImportRequest request = new ImportRequest(copied.importId(), copied.source(), copied.description(),
-                copied.importedAt());
+                copied.importedAt(), copied.fingerprint());
         try (Progress progress = new Progress(new ImportPages(in, copied, source.toString()), err(), showProgress(),
                 PROGRESS_EVERY, n -> "Copying " + label + ": " + n + " of " + copied.recordCount() + " listings...")) {
             return into.importListings(progress, request);

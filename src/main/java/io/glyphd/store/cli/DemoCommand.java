@@ -26,14 +26,23 @@ import picocli.CommandLine.ParameterException;
  * 43 distinct offers the pipeline could not match ({@code UNKNOWN}).
  */
 @Command(name = "demo", description = {"Imports a bundled sample of 300 real listings and shows the best ones.",
-    "The sample is stored as import " + DemoCommand.IMPORT_ID + "; running demo again replaces it."})
+    "The sample is stored as import " + DemoCommand.IMPORT_ID + "; running demo again replaces it.",
+    "Without --db or $" + CliEnvironment.DB_URL_VARIABLE + "/$" + CliEnvironment.DB_PATH_VARIABLE + ", into "
+            + DemoCommand.DEMO_DB + " in the current directory, not the default store."})
 final class DemoCommand extends StoreCommand {
     static final String IMPORT_ID = "demo-sample";
     static final String SAMPLE = "sample.csv";
+    /** The demo's own default file, so that it never adds its sample to the default store. */
+    static final String DEMO_DB = "glyphd-demo.sqlite3";
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10",
             description = "How many models to show (default: 10).")
     int top;
+
+    @Override
+    String defaultDb() {
+        return DEMO_DB;
+    }
 
     @Override
     public Integer call() {
@@ -69,7 +78,8 @@ final class DemoCommand extends StoreCommand {
             printImports(store.listImports(), out);
         }
         out.println();
-        out.println("Next: glyphd-store query --import-id " + IMPORT_ID + " --order price --limit 5");
+        out.println("Next: glyphd-store " + (location() instanceof StoreLocation.SqliteFile file ? "--db " + file.path()
+                + " " : "") + "query --import-id " + IMPORT_ID + " --order price --limit 5");
         return 0;
     }
 

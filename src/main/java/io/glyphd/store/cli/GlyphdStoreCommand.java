@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         subcommands = {ImportCommand.class, QueryCommand.class, ImportsCommand.class, ShowImportCommand.class,
             DeleteImportCommand.class, CheckCommand.class, DemoCommand.class, HistoryCommand.class,
             DiffCommand.class, StatsCommand.class, CopyCommand.class, BackupCommand.class, PruneCommand.class,
-            CompactCommand.class, HelpCommand.class})
+            CompactCommand.class, MigrateCommand.class, HelpCommand.class})
 final class GlyphdStoreCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -41,7 +41,7 @@ final class GlyphdStoreCommand implements Runnable {
                     + ", else the driver's $PGPASSFILE or ~/.pgpass).")
     Path passwordFile;
 
-    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Show no progress.")
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Show no progress and no warnings.")
     boolean quiet;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
@@ -66,6 +66,14 @@ final class GlyphdStoreCommand implements Runnable {
      * @throws IllegalArgumentException if the value chosen is not a usable path or URL; see {@link StoreLocation}
      */
     StoreLocation location() {
+        return location(CliEnvironment.DEFAULT_DB);
+    }
+
+    /**
+     * Returns the store as {@link #location()} does, with {@code fallback} in the current directory when neither
+     * {@code --db} nor the environment names one.
+     */
+    StoreLocation location(String fallback) {
         if (db != null) {
             return location(db, "--db");
         }
@@ -75,7 +83,7 @@ final class GlyphdStoreCommand implements Runnable {
                 return location(value, "$" + variable);
             }
         }
-        return location(CliEnvironment.DEFAULT_DB, "the default database");
+        return location(fallback, "the default database");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.glyphd.store.cli;
 
+import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
 import io.glyphd.store.ListingStore;
@@ -19,8 +20,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code glyphd-store import FILE...}: streams files into the store as one import, in one transaction. */
 @Command(name = "import", description = {"Imports listing files (CSV or JSON) as one import, in one transaction.",
-    "Re-importing an import id replaces it. A file with any bad row imports nothing; every bad row is listed."})
+    "Re-importing an import id replaces it. A file with any bad row imports nothing; every bad row is listed.",
+    "The import records the SHA-256 of its input; input that an import of another id already holds is refused"
+            + " unless --allow-duplicate (to replace that import, give its --import-id)."})
 final class ImportCommand extends StoreCommand {
+    /** Most holders of the same input a refusal names. */
+    private static final int MAX_LISTED = 3;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "CSV or JSON files, read in order.")
     List<Path> files;
 
@@ -42,6 +48,10 @@ final class ImportCommand extends StoreCommand {
                     + " one, such as 30s, 10m or 1h, up to 24h (default: ${DEFAULT-VALUE}). Says once on stderr that"
                     + " it waits (not with -q); an import still blocked then fails and writes nothing.")
     Duration wait;
+
+    @Option(names = "--allow-duplicate", description = "Import even if another import already holds the same input"
+            + " (the same bytes), which stores its listings twice.")
+    boolean allowDuplicate;
 
     @Override
     public Integer call() {
@@ -67,11 +77,15 @@ final class ImportCommand extends StoreCommand {
                         : "no such file"));
             }
         }
+        InputFingerprint fingerprint = InputFingerprint.of(files);
+        request = request.withFingerprint(fingerprint.value());
         ImportResult result;
-        try (ListingStore store = openStore(new StoreLocation.Writers(wait, this::sayWaiting));
-                MultiFileReader listings = new MultiFileReader(files, formats);
-                Progress progress = new Progress(listings, err(), showProgress(), Progress.EVERY)) {
-            result = store.importListings(progress, request);
+        try (ListingStore store = openStore(new StoreLocation.Writers(wait, this::sayWaiting))) {
+            checkDuplicates(store, request);
+            try (MultiFileReader listings = new MultiFileReader(files, formats, fingerprint);
+                    Progress progress = new Progress(listings, err(), showProgress(), Progress.EVERY)) {
+                result = store.importListings(progress, request);
+            }
         }
         out().println("Imported " + result.recordCount() + " listings from " + describe(files) + " as import "
                 + result.importId() + " into " + location() + " in " + duration(result.duration())
@@ -88,6 +102,35 @@ final class ImportCommand extends StoreCommand {
         err.println("Waiting for another writer (" + who + ") to finish with " + location() + "; giving up after "
                 + DurationConverter.format(wait) + " in all (--wait)");
         err.flush();
+    }
+
+    /**
+     * Refuses, unless {@code --allow-duplicate}, input that imports of other ids already hold. Replacing an import
+     * that holds the same input already adds no copy, so it passes. A check before the import, not a constraint: two
+     * imports of one file started at the same moment can both pass it.
+     */
+    private void checkDuplicates(ListingStore store, ImportRequest request) {
+        List<ImportMetadata> holders = store.findImportsByFingerprint(request.fingerprint());
+        if (holders.isEmpty() || holders.stream().anyMatch(i -> i.importId().equals(request.importId()))) {
+            return;
+        }
+        String held = holders.stream().limit(MAX_LISTED).map(i -> "import " + i.importId() + " (" + i.recordCount()
+                + " listings, imported at " + i.importedAt() + ")").collect(Collectors.joining(", "))
+                + (holders.size() > MAX_LISTED ? " and " + (holders.size() - MAX_LISTED) + " more" : "");
+        String input = describe(files);
+        if (allowDuplicate) {
+            if (root.quiet) {
+                return;
+            }
+            err().println("glyphd-store: warning: " + held + " already holds " + input + "; importing it again as"
+                    + " import " + request.importId() + " (--allow-duplicate)");
+            return;
+        }
+        throw new CommandFailure(input + " is already in " + location() + ": " + held + " holds the same bytes ("
+                + request.fingerprint() + "), and importing it as import " + request.importId() + " would store its"
+                + " listings twice. To replace that import, run the command again with --import-id "
+                + holders.get(0).importId() + "; to import it again anyway, add --allow-duplicate. Nothing was"
+                + " imported.");
     }
 
     private static String describe(List<Path> files) {

@@ -99,7 +99,7 @@ public final class Main {
         commandLine.setExecutionExceptionHandler((e, command, parseResult) -> failure(e, command, root));
         commandLine.setExecutionStrategy(parseResult -> {
             if (configureLogging) {
-                configureLogging(root.verbose.length);
+                configureLogging(root.verbose.length, root.quiet);
             }
             return new CommandLine.RunLast().execute(parseResult);
         });
@@ -126,12 +126,13 @@ public final class Main {
         boolean expected = e instanceof CommandFailure || e instanceof StoreException
                 || e instanceof IllegalArgumentException;
         if (expected) {
-            err.println("glyphd-store: " + e.getMessage());
+            // Messages quote cells and names from input files, which may hold terminal escapes.
+            err.println("glyphd-store: " + TerminalText.escapeKeepingLines(e.getMessage()));
             if (e instanceof InvalidListingException) {
                 err.println("Nothing was imported.");
             }
         } else {
-            err.println("glyphd-store: unexpected error: " + e);
+            err.println("glyphd-store: unexpected error: " + TerminalText.escapeKeepingLines(e.toString()));
         }
         if (root.verbose.length > 0) {
             LoggerFactory.getLogger(Main.class).error("Failed", e);
@@ -142,8 +143,12 @@ public final class Main {
         return DATA_ERROR;
     }
 
-    /** Sets how much the CLI's logging ({@link CliLogging}) shows: warnings, or INFO/DEBUG with -v/-vv. */
-    private static void configureLogging(int verbosity) {
-        System.setProperty(CliLogging.LEVEL_PROPERTY, verbosity >= 2 ? "DEBUG" : verbosity == 1 ? "INFO" : "WARN");
+    /**
+     * Sets how much the CLI's logging ({@link CliLogging}) shows: warnings, INFO/DEBUG with {@code -v}/{@code -vv},
+     * or errors only with {@code -q} (no warnings) unless {@code -v} is given too.
+     */
+    private static void configureLogging(int verbosity, boolean quiet) {
+        System.setProperty(CliLogging.LEVEL_PROPERTY, verbosity >= 2 ? "DEBUG" : verbosity == 1 ? "INFO"
+                : quiet ? "ERROR" : "WARN");
     }
 }

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import io.glyphd.store.Listing;
+import io.glyphd.store.internal.CsvCells;
 import io.glyphd.store.internal.JsonCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * JSON and CSV output for the analytics commands ({@code history}, {@code diff}, {@code stats}): prices as exact
@@ -26,6 +28,8 @@ final class Output {
             .enable(CsvGenerator.Feature.ALWAYS_QUOTE_EMPTY_STRINGS)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .build();
+    /** A number as {@code toPlainString()} or {@code Double.toString} writes it, which a spreadsheet cannot run. */
+    private static final Pattern NUMBER = Pattern.compile("-?(\\d+(\\.\\d*)?|\\.\\d+)(E-?\\d+)?");
 
     private Output() {
     }
@@ -63,13 +67,20 @@ final class Output {
         JsonCodec.mapper().writeValue(json, listing);
     }
 
-    /** Writes a header and rows as RFC 4180 CSV; null cells are empty. The writer stays open. */
+    /**
+     * Writes a header and rows as RFC 4180 CSV; null cells are empty, and a text cell that a spreadsheet would run as
+     * a formula gets a leading apostrophe ({@link CsvCells}); numbers are written as they are. The writer stays open.
+     */
     static void csv(PrintWriter out, List<String> header, List<String[]> rows) {
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
         header.forEach(schema::addColumn);
         try (SequenceWriter writer = CSV.writer(schema.build()).writeValues(out)) {
             for (String[] row : rows) {
-                writer.write(row);
+                String[] safe = new String[row.length];
+                for (int i = 0; i < row.length; i++) {
+                    safe[i] = row[i] == null || NUMBER.matcher(row[i]).matches() ? row[i] : CsvCells.protect(row[i]);
+                }
+                writer.write(safe);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write CSV", e);

@@ -31,10 +31,10 @@ final class ShowImportCommand extends StoreCommand {
         if (format == OutputFormat.JSON) {
             printImportsJson(List.of(found), out());
         } else {
-            Table table = new Table("FIELD", "VALUE");
+            Table table = new Table("FIELD", "VALUE").whole(1);
             table.row("import_id", found.importId()).row("imported_at", found.importedAt())
                     .row("listings", found.recordCount()).row("source", found.source())
-                    .row("description", found.description());
+                    .row("description", found.description()).row("fingerprint", found.fingerprint());
             table.print(out());
         }
         return 0;

@@ -43,9 +43,14 @@ abstract class StoreCommand implements Callable<Integer> {
      */
     StoreLocation location() {
         if (location == null) {
-            location = usage(() -> root.location());
+            location = usage(() -> root.location(defaultDb()));
         }
         return location;
+    }
+
+    /** Returns the file in the current directory used when neither {@code --db} nor the environment names a store. */
+    String defaultDb() {
+        return CliEnvironment.DEFAULT_DB;
     }
 
     /** Returns what {@code parse} returns, with an {@link IllegalArgumentException} it throws as a usage error. */
@@ -67,9 +72,12 @@ abstract class StoreCommand implements Callable<Integer> {
         return location().open(StoreLocation.Use.CREATE, writers);
     }
 
-    /** Opens an existing store to read it; fails if there is none, rather than creating an empty one. */
+    /**
+     * Opens an existing store read-only: fails if there is none, rather than creating an empty one, and refuses one
+     * of an older release rather than upgrading it; see {@link StoreLocation.Use#READ_ONLY}.
+     */
     ListingStore openExistingStore() {
-        return location().open(StoreLocation.Use.READ);
+        return location().open(StoreLocation.Use.READ_ONLY);
     }
 
     /** Opens an existing store to change it. */
@@ -113,6 +121,7 @@ abstract class StoreCommand implements Callable<Integer> {
                 json.writeStringField("source", i.source());
                 json.writeNumberField("recordCount", i.recordCount());
                 json.writeStringField("description", i.description());
+                json.writeStringField("fingerprint", i.fingerprint());
                 json.writeEndObject();
             }
             json.writeEndArray();

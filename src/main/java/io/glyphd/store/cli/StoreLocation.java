@@ -1,6 +1,7 @@
 package io.glyphd.store.cli;
 
 import io.glyphd.store.ListingStore;
+import io.glyphd.store.SchemaVersionException;
 import io.glyphd.store.postgres.PostgresListingStore;
 import io.glyphd.store.sqlite.SqliteListingStore;
 import java.io.IOException;
@@ -42,13 +43,15 @@ sealed interface StoreLocation permits StoreLocation.SqliteFile, StoreLocation.P
         /** Writes to an existing SQLite file; on PostgreSQL, as {@link #CREATE}. */
         CHANGE,
         /**
-         * Reads an existing store. A SQLite file of an older release is upgraded, as by any command that opens it
-         * writable; PostgreSQL is opened read-only, so a missing schema is reported, not created.
+         * Reads an existing store and writes nothing at all, not even to upgrade it: a missing file or schema is an
+         * error, not a new empty store, and a store of an older release is refused with a message that names
+         * {@link #MIGRATE_COMMAND}.
          */
-        READ,
-        /** Reads an existing store and writes nothing at all, even to upgrade it. */
         READ_ONLY
     }
+
+    /** The command that upgrades a store of an older release, which read commands refuse to do. */
+    String MIGRATE_COMMAND = "glyphd-store migrate";
 
     /** The prefix of the JDBC URLs taken as PostgreSQL. */
     String POSTGRES_PREFIX = "jdbc:postgresql:";
@@ -116,6 +119,20 @@ sealed interface StoreLocation permits StoreLocation.SqliteFile, StoreLocation.P
      */
     ListingStore open(Use use, Writers writers);
 
+    /**
+     * Returns the failure of a read command on a store of an older release, naming the command that upgrades it, or
+     * {@code e} itself if it means something else (a newer or foreign store).
+     */
+    static RuntimeException olderSchema(SchemaVersionException e, StoreLocation location) {
+        if (e.found() < 1 || e.found() >= e.supported()) {
+            return e;
+        }
+        return new CommandFailure(location + " is a store of an older release (schema version " + e.found()
+                + "; this build reads version " + e.supported() + "). Read commands never write, so it was left as it"
+                + " was; run '" + MIGRATE_COMMAND + "' (with the same --db) once to upgrade it in place, after which"
+                + " older releases cannot open it", e);
+    }
+
     /** Returns true if this location and {@code other} name the same store, as far as can be told. */
     boolean sameStore(StoreLocation other);
 
@@ -139,16 +156,29 @@ sealed interface StoreLocation permits StoreLocation.SqliteFile, StoreLocation.P
 
         @Override
         public ListingStore open(Use use, Writers writers) {
-            if (use != Use.CREATE && !Files.exists(path)) {
-                throw new CommandFailure("No database at " + path + (origin.startsWith("--") && !origin.equals("--db")
-                        ? " (" + origin + ")" : "; import a file first, or name another with --db (a file or a"
-                        + " jdbc:postgresql: URL), $" + CliEnvironment.DB_URL_VARIABLE + " or $"
-                        + CliEnvironment.DB_PATH_VARIABLE));
+            if (use != Use.CREATE && (!Files.exists(path) || use == Use.READ_ONLY && isEmptyFile())) {
+                throw new CommandFailure("No database at " + path + (Files.exists(path) ? " (the file is empty)" : "")
+                        + (origin.startsWith("--") && !origin.equals("--db") ? " (" + origin + ")"
+                        : "; import a file first, or name another with --db (a file or a jdbc:postgresql: URL), $"
+                        + CliEnvironment.DB_URL_VARIABLE + " or $" + CliEnvironment.DB_PATH_VARIABLE));
             }
-            if (use == Use.READ_ONLY) {
+            if (use != Use.READ_ONLY) {
+                return SqliteListingStore.builder(path).lockWait(writers.lockWait()).onLockWait(writers.onWait())
+                        .build();
+            }
+            try {
                 return SqliteListingStore.openReadOnly(path);
+            } catch (SchemaVersionException e) {
+                throw StoreLocation.olderSchema(e, this);
             }
-            return SqliteListingStore.builder(path).lockWait(writers.lockWait()).onLockWait(writers.onWait()).build();
+        }
+
+        private boolean isEmptyFile() {
+            try {
+                return Files.isRegularFile(path) && Files.size(path) == 0;
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         @Override
@@ -284,8 +314,11 @@ sealed interface StoreLocation permits StoreLocation.SqliteFile, StoreLocation.P
             if (password != null) {
                 dataSource.setPassword(password);
             }
-            boolean readOnly = use == Use.READ || use == Use.READ_ONLY;
-            return PostgresListingStore.builder(dataSource).schema(schema).readOnly(readOnly).build();
+            try {
+                return PostgresListingStore.builder(dataSource).schema(schema).readOnly(use == Use.READ_ONLY).build();
+            } catch (SchemaVersionException e) {
+                throw StoreLocation.olderSchema(e, this);
+            }
         }
 
         /** Returns the password: --password-file, else $GLYPHD_DB_PASSWORD, else $PGPASSWORD, else null. */

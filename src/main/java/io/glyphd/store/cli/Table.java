@@ -3,10 +3,12 @@ package io.glyphd.store.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** A table of text aligned in columns for a terminal; numbers can be aligned right. Not thread-safe. */
 final class Table {
     static final int MAX_CELL = 60;
+    private static final Pattern WHITESPACE = Pattern.compile("[ \\t\\n\\x0B\\f\\r]+");
 
     private final String[] headers;
     private final boolean[] right;
@@ -35,18 +37,28 @@ final class Table {
         return this;
     }
 
-    /** Adds a row; null cells print empty, long cells are cut to {@value #MAX_CELL} characters. */
+    /**
+     * Adds a row; null cells print empty, runs of spaces, tabs and line breaks as one space, other control
+     * characters as escapes ({@link TerminalText}), and long cells are cut to {@value #MAX_CELL} characters.
+     */
     Table row(Object... cells) {
         if (cells.length != headers.length) {
             throw new IllegalArgumentException("expected " + headers.length + " cells, got " + cells.length);
         }
         String[] row = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            String text = cells[i] == null ? "" : cells[i].toString().replaceAll("\\s+", " ").strip();
-            row[i] = text.length() > MAX_CELL && !whole[i] ? text.substring(0, MAX_CELL - 3) + "..." : text;
+            String text = cells[i] == null ? ""
+                    : TerminalText.escape(WHITESPACE.matcher(cells[i].toString()).replaceAll(" ").strip());
+            row[i] = text.length() > MAX_CELL && !whole[i] ? cut(text) + "..." : text;
         }
         rows.add(row);
         return this;
+    }
+
+    /** Returns the first {@value #MAX_CELL} - 3 characters, one fewer rather than half a surrogate pair. */
+    private static String cut(String text) {
+        int end = MAX_CELL - 3;
+        return text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
     }
 
     boolean isEmpty() {

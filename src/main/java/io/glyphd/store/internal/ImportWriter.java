@@ -33,9 +33,10 @@ public final class ImportWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ImportWriter.class);
 
     private static final String UPSERT_IMPORT = """
-            INSERT INTO imports (import_id, imported_at, source, description, record_count) VALUES (?, ?, ?, ?, 0)
+            INSERT INTO imports (import_id, imported_at, source, description, fingerprint, record_count)
+            VALUES (?, ?, ?, ?, ?, 0)
             ON CONFLICT (import_id) DO UPDATE SET imported_at = excluded.imported_at, source = excluded.source,
-                description = excluded.description, record_count = 0
+                description = excluded.description, fingerprint = excluded.fingerprint, record_count = 0
             RETURNING id""";
     private static final String DELETE_IMPORT_ROWS = "DELETE FROM listings WHERE import_key = ?";
     private static final String SET_RECORD_COUNT = "UPDATE imports SET record_count = ? WHERE id = ?";
@@ -62,6 +63,7 @@ public final class ImportWriter {
             upsert.setObject(2, dialect.instantValue(importedAt));
             JdbcValues.setString(upsert, 3, request.source());
             JdbcValues.setString(upsert, 4, request.description());
+            JdbcValues.setString(upsert, 5, request.fingerprint());
             try (ResultSet rs = upsert.executeQuery()) {
                 rs.next();
                 importKey = rs.getLong(1);

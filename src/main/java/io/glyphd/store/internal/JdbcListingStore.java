@@ -168,6 +168,13 @@ public abstract class JdbcListingStore implements ListingStore {
     }
 
     @Override
+    public List<ImportMetadata> findImportsByFingerprint(String fingerprint) {
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        return database.read("Cannot find the imports of fingerprint " + fingerprint + " in",
+                c -> queries.findImportsByFingerprint(c, fingerprint));
+    }
+
+    @Override
     public boolean deleteImport(String id) {
         String importId = Objects.requireNonNull(id, "importId").strip();
         boolean deleted = write(Operation.DELETE_IMPORT, "Cannot delete import " + importId + " from", () -> true,

@@ -24,10 +24,13 @@ public final class ListingQueries {
     /** Column of the import's storage key in {@link #selectListings()}. */
     private static final int IMPORT_KEY_COLUMN = 32;
 
-    private static final String IMPORT_COLUMNS = "import_id, imported_at, source, record_count, description";
-    private static final String LIST_IMPORTS = "SELECT " + IMPORT_COLUMNS
-            + " FROM imports ORDER BY imported_at DESC, import_id ASC";
+    private static final String IMPORT_COLUMNS = "import_id, imported_at, source, record_count, description,"
+            + " fingerprint";
+    private static final String IMPORT_ORDER = " ORDER BY imported_at DESC, import_id ASC";
+    private static final String LIST_IMPORTS = "SELECT " + IMPORT_COLUMNS + " FROM imports" + IMPORT_ORDER;
     private static final String FIND_IMPORT = "SELECT " + IMPORT_COLUMNS + " FROM imports WHERE import_id = ?";
+    private static final String FIND_FINGERPRINT = "SELECT " + IMPORT_COLUMNS
+            + " FROM imports WHERE fingerprint = ?" + IMPORT_ORDER;
     private static final String DELETE_IMPORT = "DELETE FROM imports WHERE import_id = ?";
 
     private final SqlDialect dialect;
@@ -194,6 +197,21 @@ public final class ListingQueries {
         }
     }
 
+    /** Returns the imports with this fingerprint, newest first. */
+    public List<ImportMetadata> findImportsByFingerprint(Connection connection, String fingerprint)
+            throws SQLException {
+        List<ImportMetadata> imports = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(FIND_FINGERPRINT)) {
+            statement.setString(1, fingerprint);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    imports.add(mapImport(rs));
+                }
+            }
+        }
+        return imports;
+    }
+
     /** Deletes an import; its listings go with it through the foreign key's ON DELETE CASCADE. */
     public boolean deleteImport(Connection connection, String importId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(DELETE_IMPORT)) {
@@ -219,6 +237,6 @@ public final class ListingQueries {
 
     private ImportMetadata mapImport(ResultSet rs) throws SQLException {
         return new ImportMetadata(rs.getString(1), dialect.readInstant(rs, 2), rs.getString(3), rs.getLong(4),
-                rs.getString(5));
+                rs.getString(5), rs.getString(6));
     }
 }

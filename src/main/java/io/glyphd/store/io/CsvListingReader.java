@@ -6,10 +6,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.glyphd.store.Listing;
+import io.glyphd.store.internal.CsvCells;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +30,8 @@ final class CsvListingReader extends ListingReader {
     /** Target of each column, by position; null for a column that is not a listing field. */
     private final Column[] targets;
     private final List<String> cells = new ArrayList<>();
+    /** Whether the header is exactly {@link ListingWriter}'s, whose text cells carry {@link CsvCells}' apostrophe. */
+    private final boolean storeFormat;
     private long record;
     /** Line the next record starts on, barring blank lines. */
     private long nextLine = 1;
@@ -51,6 +55,7 @@ final class CsvListingReader extends ListingReader {
             }
             headers = cells.toArray(new String[0]);
             targets = resolve(headers);
+            storeFormat = Arrays.asList(headers).equals(Column.STORE_COLUMNS.stream().map(Column::storeName).toList());
         } catch (RuntimeException e) {
             closeAfter(e);
             throw e;
@@ -128,7 +133,9 @@ final class CsvListingReader extends ListingReader {
                 if (column == null) {
                     row.extra(headers[i], cells.get(i));
                 } else {
-                    row.cell(column, headers[i], cells.get(i));
+                    String cell = cells.get(i);
+                    row.cell(column, headers[i], storeFormat && column.kind() == Column.Kind.TEXT
+                            ? CsvCells.unprotect(cell) : cell);
                 }
             }
             Listing listing = row.build();

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * The pipeline's columns without a component, {@code model}, {@code listing_age}, {@code bulk_notes},
  * {@code unknown_reason}, {@code match_notes}, {@code is_valid_gpu} (as a boolean) and
  * {@code quantization_capacity} (as a number), go to {@code heuristics} under their own names, and so does any
- * other column, with one warning per column (see {@link #extraColumns()}); empty values are left out.
+ * other column, with one warning per column for the first {@value #MAX_WARNINGS} and a count of the rest (see
+ * {@link #extraColumns()}); empty values are left out.
  * {@code listing_age} (e.g. {@code Current}) is the marketplace's relative age, not a time, so {@code seenAt} is
  * set only from a {@code seen_at} column.
  *
@@ -75,6 +76,9 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
         permits CsvListingReader, JsonListingReader {
     /** Most problems a {@link ListingFormatException} lists; the rest are counted. */
     public static final int MAX_ERRORS = 20;
+    /** Most extra columns (or fields) a reader names in a warning of its own; the rest are counted. */
+    public static final int MAX_WARNINGS = 20;
+    private static final int MAX_NAME_IN_WARNING = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(ListingReader.class);
 
@@ -207,6 +211,7 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
             Listing listing = readListing();
             if (listing == null) {
                 ended = true;
+                summariseExtraColumns();
             } else if (errors.isEmpty()) {
                 next = listing;
                 return true;
@@ -275,12 +280,39 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
         }
     }
 
-    /** Notes a column that is not a listing field, warning once per name. */
+    /**
+     * Notes a column that is not a listing field, warning once per name for the first {@value #MAX_WARNINGS} names;
+     * after those, one more warning says that further ones go unreported, and the end of the input says how many
+     * there were in all.
+     */
     final void extraColumn(String name) {
-        if (extraColumns.add(name)) {
-            LOG.warn("{}: {} '{}' is not a listing field; its values are kept in heuristics", source, columnNoun,
-                    name);
+        if (!extraColumns.add(name)) {
+            return;
         }
+        if (extraColumns.size() <= MAX_WARNINGS) {
+            LOG.warn("{}: {} '{}' is not a listing field; its values are kept in heuristics", source, columnNoun,
+                    excerpt(name));
+        } else if (extraColumns.size() == MAX_WARNINGS + 1) {
+            LOG.warn("{}: more {}s are not listing fields (the first: '{}'); their values are kept in heuristics too,"
+                    + " and no more are named", source, columnNoun, excerpt(name));
+        }
+    }
+
+    /** Says, at the end of the input, how many extra columns there were if not every one was named. */
+    private void summariseExtraColumns() {
+        if (extraColumns.size() > MAX_WARNINGS) {
+            LOG.warn("{}: {} {}s in all are not listing fields ({} named above); their values are kept in heuristics",
+                    source, extraColumns.size(), columnNoun, MAX_WARNINGS);
+        }
+    }
+
+    /** Returns a column name short enough for a log line, with control characters escaped. */
+    private static String excerpt(String name) {
+        String cut = name.length() > MAX_NAME_IN_WARNING ? name.substring(0, MAX_NAME_IN_WARNING) + "..." : name;
+        StringBuilder safe = new StringBuilder(cut.length());
+        cut.chars().forEach(c -> safe.append(Character.isISOControl(c) ? String.format("\\x%02X", c)
+                : String.valueOf((char) c)));
+        return safe.toString();
     }
 
     /** Returns a failure to read the input at a line, for an I/O error. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.glyphd.store.Listing;
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.CsvCells;
 import io.glyphd.store.internal.JsonCodec;
 import java.io.IOException;
 import java.io.Writer;
@@ -27,6 +28,11 @@ import java.util.Objects;
  *       {@code price}, ...), with null for absent values.</li>
  * </ul>
  * A text whose whole value is {@code nan} (in any case) reads back as absent.
+ *
+ * <p>CSV text cells that a spreadsheet would run as a formula (starting with {@code =}, {@code +}, {@code -},
+ * {@code @}, a tab or a carriage return, after any apostrophes) are written with one more leading apostrophe, as
+ * spreadsheets expect for text; {@link ListingReader} removes it again from a file with this header, so the text
+ * reads back exactly. Numbers and the heuristics JSON are never changed.
  *
  * <p>Not thread-safe. {@link #close()} finishes the document and flushes, but leaves the {@code Writer} open.
  */
@@ -108,13 +114,19 @@ public final class ListingWriter implements AutoCloseable {
 
     private static String[] row(Listing l) {
         return new String[] {
-            l.canonicalModel(), l.price().toPlainString(), Double.toString(l.score()), text(l.vramGb()),
-            text(l.tdpWatts()), text(l.migSupport()), text(l.nvlink()), l.generation(), text(l.cudaCores()),
-            text(l.slotWidth()), text(l.pcieGeneration()), l.formFactor(), l.title(), l.condition(),
-            text(l.quantity()), l.availability(), text(l.minOrderQty()), l.seller(), l.region(), l.sourceUrl(),
-            l.sourceType(), text(l.seenAt()), l.matchType(), text(l.matchScore()), l.notes(), l.warnings(),
-            JsonCodec.writeObject(l.heuristics()), l.importId(), text(l.importIndex()), text(l.offerRows()),
+            cell(l.canonicalModel()), l.price().toPlainString(), Double.toString(l.score()), text(l.vramGb()),
+            text(l.tdpWatts()), text(l.migSupport()), text(l.nvlink()), cell(l.generation()), text(l.cudaCores()),
+            text(l.slotWidth()), text(l.pcieGeneration()), cell(l.formFactor()), cell(l.title()),
+            cell(l.condition()), text(l.quantity()), cell(l.availability()), text(l.minOrderQty()), cell(l.seller()),
+            cell(l.region()), cell(l.sourceUrl()), cell(l.sourceType()), text(l.seenAt()), cell(l.matchType()),
+            text(l.matchScore()), cell(l.notes()), cell(l.warnings()), JsonCodec.writeObject(l.heuristics()),
+            cell(l.importId()), text(l.importIndex()), text(l.offerRows()),
         };
+    }
+
+    /** Returns a text cell that a spreadsheet will not run; see {@link CsvCells}. */
+    private static String cell(String text) {
+        return CsvCells.protect(text);
     }
 
     private static String text(Object value) {

@@ -57,7 +57,7 @@ final class PostgresSchema {
      */
     static final int LOCK_CLASS_ID = 0x474C5950;
     /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
-    static final List<String> MIGRATIONS = List.of("schema.sql");
+    static final List<String> MIGRATIONS = List.of("schema.sql", "V2__import_fingerprint.sql");
     static final int CURRENT_VERSION = Migrations.checkNames(MIGRATIONS);
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSchema.class);
@@ -160,8 +160,9 @@ final class PostgresSchema {
      * for a read-only store, which must not create or migrate anything.
      *
      * @return {@link #CURRENT_VERSION}
-     * @throws SchemaVersionException if the schema is newer, foreign or lacks its tables
-     * @throws StoreException if there is no glyphd-store schema there, or it must first be migrated
+     * @throws SchemaVersionException if the schema is newer, foreign or lacks its tables, or older and must first be
+     *         migrated ({@link SchemaVersionException#found()} below {@link SchemaVersionException#supported()})
+     * @throws StoreException if there is no glyphd-store schema there
      */
     static int requireCurrent(Connection connection, String schema, String where) {
         Found found;
@@ -174,9 +175,13 @@ final class PostgresSchema {
             return CURRENT_VERSION;
         }
         check(found, where);
-        throw new StoreException("Cannot open " + where + " read-only: " + (found.version() == 0
-                ? "there is no glyphd-store schema there; open it writable once to create it"
-                : "its schema version " + found.version() + " must first be migrated by opening it writable once"));
+        if (found.version() == 0) {
+            throw new StoreException("Cannot open " + where + " read-only: there is no glyphd-store schema there;"
+                    + " open it writable once to create it");
+        }
+        throw new SchemaVersionException("Cannot open " + where + " read-only: it has schema version "
+                + found.version() + " of an older release, and this build reads version " + CURRENT_VERSION
+                + "; opening it writable once migrates it", found.version(), CURRENT_VERSION, null);
     }
 
     private static int createOrMigrateLocked(Connection connection, String schema, String where)

@@ -5,6 +5,7 @@ import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
 import io.glyphd.store.PricePoint;
+import io.glyphd.store.SchemaVersionException;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.JdbcListingStore;
 import io.glyphd.store.internal.ListingAnalytics;
@@ -238,10 +239,14 @@ public final class SqliteListingStore extends JdbcListingStore {
             SqliteSchema.requireOneName(file);
         }
         SqliteSchema.State state = SqliteSchema.inspect(file, !readOnly, options.lockWait);
-        if (readOnly && state != SqliteSchema.State.CURRENT) {
-            throw new StoreException("Cannot open " + file + " read-only: "
-                    + (state == SqliteSchema.State.NEW ? "there is no glyphd-store database there"
-                            : "its schema must first be migrated by opening it writable once"));
+        if (readOnly && state == SqliteSchema.State.NEW) {
+            throw new StoreException("Cannot open " + file + " read-only: there is no glyphd-store database there");
+        }
+        if (readOnly && state == SqliteSchema.State.OLDER) {
+            int found = SqliteSchema.version(file);
+            throw new SchemaVersionException("Cannot open " + file + " read-only: it has schema version " + found
+                    + " of an older release, and this build reads version " + SqliteSchema.CURRENT_VERSION
+                    + "; opening it writable once migrates it in place", found, SqliteSchema.CURRENT_VERSION, null);
         }
         if (!readOnly) {
             createParentDirectories(file);
@@ -282,7 +287,10 @@ public final class SqliteListingStore extends JdbcListingStore {
      *
      * @param dbPath the database file
      * @return the open store
-     * @throws StoreException if there is no current glyphd-store database at {@code dbPath}
+     * @throws SchemaVersionException if the file is not a glyphd-store database, is newer than this build, or is
+     *         older and must first be migrated by opening it writable ({@link SchemaVersionException#found()} is then
+     *         below {@link SchemaVersionException#supported()}); the file is left untouched
+     * @throws StoreException if there is no glyphd-store database at {@code dbPath}
      */
     public static SqliteListingStore openReadOnly(Path dbPath) {
         return builder(dbPath).readOnly(true).build();

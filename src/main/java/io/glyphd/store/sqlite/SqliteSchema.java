@@ -44,7 +44,7 @@ final class SqliteSchema {
     static final int APPLICATION_ID = 0x474C5950;
     /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
     static final List<String> MIGRATIONS = List.of("schema.sql", "V2__listing_identity.sql",
-            "V3__current_market.sql");
+            "V3__current_market.sql", "V4__import_fingerprint.sql");
     static final int CURRENT_VERSION = Migrations.checkNames(MIGRATIONS);
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSchema.class);
@@ -373,6 +373,21 @@ final class SqliteSchema {
         } catch (SQLException e) {
             failure.addSuppressed(e);
             return -1;
+        }
+    }
+
+    /**
+     * Returns the schema version ({@code user_version}) of a glyphd-store file, read through a read-only connection;
+     * for messages about a file {@link #inspect} found {@link State#OLDER}.
+     */
+    static int version(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
+                Statement statement = connection.createStatement()) {
+            return intPragma(statement, "user_version");
+        } catch (SQLException e) {
+            throw SqliteErrors.translate("Cannot open", file, e);
         }
     }
 

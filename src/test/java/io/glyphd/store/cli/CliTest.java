@@ -85,7 +85,7 @@ class CliTest {
     @Test
     void importIdDefaultsToANewUuidAndReimportReplaces() {
         Run first = run("import", wamatek.toString());
-        Run again = run("import", "--import-id", "fixed", wamatek.toString());
+        Run again = run("import", "--import-id", "fixed", "--allow-duplicate", wamatek.toString());
         Run replaced = run("import", "--import-id", "fixed", wamatek.toString());
 
         assertThat(first.out())
@@ -350,9 +350,9 @@ class CliTest {
         }
         Path large = Files.writeString(dir.resolve("large.csv"), csv, StandardCharsets.UTF_8);
 
-        Run piped = run(false, "import", large.toString());
-        Run terminal = run(true, "import", large.toString());
-        Run quiet = run(true, "--quiet", "import", large.toString());
+        Run piped = run(false, "import", "--import-id", "large", large.toString());
+        Run terminal = run(true, "import", "--import-id", "large", large.toString());
+        Run quiet = run(true, "--quiet", "import", "--import-id", "large", large.toString());
 
         assertThat(piped.err()).isEmpty();
         assertThat(quiet.err()).isEmpty();

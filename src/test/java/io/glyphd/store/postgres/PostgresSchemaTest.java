@@ -3,8 +3,12 @@ package io.glyphd.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.glyphd.store.ImportMetadata;
+import io.glyphd.store.ImportRequest;
+import io.glyphd.store.ListingQuery;
 import io.glyphd.store.SchemaVersionException;
 import io.glyphd.store.StoreException;
+import io.glyphd.store.internal.SqlScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +32,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** Creating, recognising and refusing glyphd-store's schema on a real PostgreSQL server, one fresh database each. */
 class PostgresSchemaTest {
-    private static final List<String> INDEXES = List.of("glyphd_store_schema_pkey", "imports_imported_at",
+    private static final List<String> INDEXES = List.of("glyphd_store_schema_pkey", "imports_fingerprint",
+            "imports_imported_at",
             "imports_import_id_key", "imports_pkey", "imports_source", "listings_identity",
             "listings_import_key_import_index_key", "listings_model_price", "listings_model_score", "listings_pkey",
             "listings_price", "listings_region_seen", "listings_score", "listings_seen");
@@ -80,7 +85,8 @@ class PostgresSchemaTest {
                     + " ON l.oid = p.prolang WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1"))
                     .containsExactly("glyphd_keep_provenance plpgsql", "glyphd_touch_updated_at plpgsql");
             assertThat(strings(connection, "SELECT version || ' ' || script || ' ' || (applied_at IS NOT NULL)"
-                    + " FROM glyphd_store_schema")).containsExactly("1 schema.sql true");
+                    + " FROM glyphd_store_schema ORDER BY version"))
+                    .containsExactly("1 schema.sql true", "2 V2__import_fingerprint.sql true");
             assertThat(strings(connection, "SELECT obj_description(c.oid, 'pg_class') FROM pg_class c"
                     + " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY c.relname"))
                     .hasSize(3).allSatisfy(comment -> assertThat(comment).startsWith("glyphd-store: ")
@@ -162,7 +168,8 @@ class PostgresSchemaTest {
             assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(PostgresSchema.CURRENT_VERSION);
         }
         try (Connection connection = dataSource.getConnection()) {
-            assertThat(strings(connection, "SELECT count(*) FROM glyphd_store_schema")).containsExactly("1");
+            assertThat(strings(connection, "SELECT count(*) FROM glyphd_store_schema"))
+                    .containsExactly(String.valueOf(PostgresSchema.CURRENT_VERSION));
         }
     }
 
@@ -191,7 +198,7 @@ class PostgresSchemaTest {
                 before.add(result.get(30, TimeUnit.SECONDS));
             }
             assertThat(before).containsExactlyInAnyOrder(0, PostgresSchema.CURRENT_VERSION);
-            assertThat(strings(holder, "SELECT version FROM glyphd_store_schema")).containsExactly("1");
+            assertThat(strings(holder, "SELECT version FROM glyphd_store_schema ORDER BY 1")).containsExactly("1", "2");
             assertThat(strings(holder, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
                     .containsExactly("3");
         }
@@ -207,15 +214,56 @@ class PostgresSchemaTest {
             assertThatThrownBy(() -> PostgresSchema.createOrMigrate(connection, "public", where("public")))
                     .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
                         assertThat(e.found()).isEqualTo(99);
-                        assertThat(e.supported()).isEqualTo(1);
+                        assertThat(e.supported()).isEqualTo(2);
                     })
                     .hasMessage("Cannot open " + where("public") + ": it has schema version 99; this build supports"
-                            + " up to 1. Use a newer glyphd-store.");
+                            + " up to 2. Use a newer glyphd-store.");
 
             assertThat(catalog(connection, "public")).isEqualTo(catalog);
             assertThat(strings(connection, "SELECT version FROM glyphd_store_schema ORDER BY 1"))
-                    .containsExactly("1", "99");
+                    .containsExactly("1", "2", "99");
             assertThat(connection.getAutoCommit()).isTrue();
+        }
+    }
+
+    @Test
+    void aVersionOneSchemaIsRefusedReadOnlyAndMigratedWritableKeepingItsImports() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("CREATE SCHEMA old");
+            statement.execute("SET LOCAL search_path = old");
+            statement.execute(SqlScript.read(PostgresSchema.class, "schema.sql"));
+            statement.execute("INSERT INTO glyphd_store_schema (version, script) VALUES (1, 'schema.sql')");
+            statement.execute("INSERT INTO imports (import_id, imported_at, source, record_count)"
+                    + " VALUES ('july', now(), 'wamatek', 1)");
+            statement.execute("INSERT INTO listings (import_key, import_index, canonical_model, price, score)"
+                    + " SELECT id, 1, 'RTX_4090', 1599, 0.33 FROM imports");
+            connection.commit();
+        }
+
+        assertThatThrownBy(() -> PostgresListingStore.builder(dataSource).schema("old").readOnly(true).build())
+                .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
+                    assertThat(e.found()).isEqualTo(1);
+                    assertThat(e.supported()).isEqualTo(PostgresSchema.CURRENT_VERSION);
+                }).hasMessageContaining("schema version 1 of an older release");
+        try (Connection connection = dataSource.getConnection()) {
+            assertThat(strings(connection, "SELECT version FROM old.glyphd_store_schema")).containsExactly("1");
+        }
+
+        String fingerprint = "sha256:" + "c".repeat(64);
+        try (PostgresListingStore store = PostgresListingStore.builder(dataSource).schema("old").build()) {
+            assertThat(store.findImport("july")).get().satisfies(i -> {
+                assertThat(i.recordCount()).isEqualTo(1);
+                assertThat(i.fingerprint()).isNull();
+            });
+            store.insertListings(store.queryListings(ListingQuery.all()), new ImportRequest("august", null, null)
+                    .withFingerprint(fingerprint));
+            assertThat(store.findImportsByFingerprint(fingerprint)).extracting(ImportMetadata::importId)
+                    .containsExactly("august");
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            assertThat(strings(connection, "SELECT version FROM old.glyphd_store_schema ORDER BY 1"))
+                    .containsExactly("1", "2");
         }
     }
 
@@ -252,7 +300,7 @@ class PostgresSchemaTest {
             assertThatThrownBy(() -> PostgresSchema.createOrMigrate(connection, "public", where("public")))
                     .isInstanceOf(SchemaVersionException.class)
                     .hasMessage("Cannot open " + where("public") + ": it is marked as a glyphd-store schema (schema"
-                            + " version 1) but lacks its tables: found [imports] of [imports, listings]; it was left"
+                            + " version 2) but lacks its tables: found [imports] of [imports, listings]; it was left"
                             + " untouched");
 
             statement.execute("DELETE FROM glyphd_store_schema");
@@ -265,7 +313,7 @@ class PostgresSchemaTest {
     @Test
     void aNamedSchemaIsCreatedBesidePublicWhichStaysEmpty() throws SQLException {
         assertThat(createOrMigrate("glyphd_app")).isZero();
-        assertThat(createOrMigrate("glyphd_app")).isEqualTo(1);
+        assertThat(createOrMigrate("glyphd_app")).isEqualTo(PostgresSchema.CURRENT_VERSION);
 
         try (Connection connection = dataSource.getConnection()) {
             assertThat(strings(connection, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"

@@ -121,7 +121,7 @@ class SqliteMigrationTest {
 
         assertThat(SqliteSchema.inspect(file)).isEqualTo(SqliteSchema.State.CURRENT);
         try (Connection c = raw(file)) {
-            assertThat(number(c, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT_VERSION).isEqualTo(3);
+            assertThat(number(c, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT_VERSION).isEqualTo(4);
             assertThat(strings(c, "SELECT name FROM pragma_index_info('imports_source') ORDER BY seqno"))
                     .containsExactly("source", "imported_at");
             assertThat(number(c, "PRAGMA application_id")).isEqualTo(SqliteSchema.APPLICATION_ID);
@@ -131,6 +131,10 @@ class SqliteMigrationTest {
                     .asString().contains("WHERE source_url IS NOT NULL");
             assertThat(number(c, "SELECT count(*) FROM listings")).isEqualTo(5);
             assertThat(strings(c, "PRAGMA integrity_check")).containsExactly("ok");
+            // Version 4: the imports of the earlier release have no fingerprint, and the index skips them.
+            assertThat(number(c, "SELECT count(*) FROM imports WHERE fingerprint IS NULL")).isEqualTo(3);
+            assertThat(strings(c, "SELECT name FROM pragma_index_info('imports_fingerprint')"))
+                    .containsExactly("fingerprint");
         }
     }
 
@@ -168,8 +172,12 @@ class SqliteMigrationTest {
         Path file = versionOneFile();
         byte[] before = Files.readAllBytes(file);
 
-        assertThatThrownBy(() -> SqliteListingStore.openReadOnly(file)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("migrated");
+        assertThatThrownBy(() -> SqliteListingStore.openReadOnly(file))
+                .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
+                    assertThat(e.found()).isEqualTo(1);
+                    assertThat(e.supported()).isEqualTo(SqliteSchema.CURRENT_VERSION);
+                })
+                .hasMessageContaining("schema version 1 of an older release").hasMessageContaining("migrates");
 
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }

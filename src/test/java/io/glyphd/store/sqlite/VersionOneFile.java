@@ -50,8 +50,9 @@ final class VersionOneFile {
     }
 
     /**
-     * Returns every row of {@code imports} and {@code listings}, in key order, one string per row, read through
-     * a read-only connection: equal snapshots mean equal data.
+     * Returns every row of {@code imports} and {@code listings}, in key order, one string per row, with the columns
+     * of schema version 1 (later versions' added columns left out), read through a read-only connection: equal
+     * snapshots mean equal data.
      */
     static List<String> snapshot(Path file) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
@@ -60,7 +61,8 @@ final class VersionOneFile {
         try (Connection c = config.createConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (String table : List.of("imports", "listings")) {
-                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
+                try (ResultSet rs = s.executeQuery("SELECT " + String.join(", ", versionOneColumns(table)) + " FROM "
+                        + table + " ORDER BY id")) {
                     ResultSetMetaData meta = rs.getMetaData();
                     while (rs.next()) {
                         StringBuilder row = new StringBuilder(table);
@@ -74,6 +76,22 @@ final class VersionOneFile {
             c.commit();
         }
         return rows;
+    }
+
+    /** Returns the columns {@code table} has in schema version 1, in their order there. */
+    private static List<String> versionOneColumns(String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:"); Statement s = c.createStatement()) {
+            for (String sql : SqlScript.load(SqliteListingStore.class, "schema.sql")) {
+                s.execute(sql);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid")) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        return columns;
     }
 
     /** Returns the file's {@code user_version}, read through a read-only connection. */
