@@ -10,6 +10,9 @@ final class Checks {
     /** Latest instant a store accepts: 9999-12-31T23:59:59.999999Z. */
     static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
 
+    /** Most characters of a number a message shows. */
+    static final int MAX_SHOWN_DIGITS = 40;
+
     private Checks() {
     }
 
@@ -97,18 +100,59 @@ final class Checks {
             throw new NullPointerException(field + " is required" + of(owner));
         }
         if (value.signum() < 0) {
-            throw new IllegalArgumentException(field + " must be >= 0" + of(owner) + ", was " + value.toPlainString());
+            throw new IllegalArgumentException(field + " must be >= 0" + of(owner) + ", was " + show(value));
         }
         if (value.compareTo(Listing.MAX_PRICE) > 0) {
             throw new IllegalArgumentException(field + " must be at most " + Listing.MAX_PRICE.toPlainString()
-                    + of(owner) + ", was " + value.toPlainString());
+                    + of(owner) + ", was " + show(value));
         }
         BigDecimal normal = value.stripTrailingZeros();
         if (normal.scale() > Listing.MAX_PRICE_SCALE) {
             throw new IllegalArgumentException(field + " must have at most " + Listing.MAX_PRICE_SCALE
-                    + " decimal places" + of(owner) + ", was " + value.toPlainString());
+                    + " decimal places" + of(owner) + ", was " + show(value));
         }
         return normal.scale() < 0 ? normal.setScale(0) : normal;
+    }
+
+    /**
+     * Returns a price bound of a query, or throws if it is negative, above {@code max} or has more than
+     * {@code maxScale} decimal places (not counting trailing zeros). Every check costs time growing with the digits
+     * of the value at most, whatever its exponent.
+     */
+    static BigDecimal priceBound(String field, BigDecimal value, BigDecimal max, int maxScale) {
+        if (value == null) {
+            return null;
+        }
+        if (value.signum() < 0) {
+            throw new IllegalArgumentException(field + " must be >= 0, was " + show(value));
+        }
+        // Digits before the point, from precision and scale alone: no arithmetic on 1E+999999999.
+        long integerDigits = (long) value.precision() - value.scale();
+        if (integerDigits > max.precision() - max.scale() || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(field + " must be at most " + max.toPlainString() + ", was "
+                    + show(value));
+        }
+        if (value.scale() > maxScale && (value.precision() > MAX_SHOWN_DIGITS
+                || value.stripTrailingZeros().scale() > maxScale)) {
+            throw new IllegalArgumentException(field + " must have at most " + maxScale + " decimal places, was "
+                    + show(value));
+        }
+        return value;
+    }
+
+    /**
+     * Returns a decimal for a message: plain digits if short, else scientific notation, cut to
+     * {@value #MAX_SHOWN_DIGITS} characters with an ellipsis and the full length.
+     */
+    static String show(BigDecimal value) {
+        boolean plain = value.precision() <= MAX_SHOWN_DIGITS && Math.abs((long) value.scale()) <= MAX_SHOWN_DIGITS;
+        return excerpt(plain ? value.toPlainString() : value.toString());
+    }
+
+    /** Returns {@code text} cut to {@value #MAX_SHOWN_DIGITS} characters, with an ellipsis and its length if cut. */
+    static String excerpt(String text) {
+        return text.length() <= MAX_SHOWN_DIGITS ? text
+                : text.substring(0, MAX_SHOWN_DIGITS) + "\u2026 (" + text.length() + " characters)";
     }
 
     /** Returns the instant truncated to microseconds (what every backend keeps), or throws if out of range. */

@@ -1,0 +1,36 @@
+package io.glyphd.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Price bounds of a query are checked before any arithmetic on them, and messages show them short. */
+class ListingQueryBoundsTest {
+    @Test
+    @Timeout(5)
+    void pricesBeyondTheBoundAreRefusedAtOnce() {
+        assertThatThrownBy(() -> ListingQuery.builder().minPrice(new BigDecimal("1e999999999")).build())
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("minPrice must be at most 1000000000000000, was 1E+999999999");
+        assertThatThrownBy(() -> ListingQuery.builder().maxPrice(new BigDecimal("1000000000000000.000001")).build())
+                .hasMessage("maxPrice must be at most 1000000000000000, was 1000000000000000.000001");
+        assertThatThrownBy(() -> ListingQuery.builder().maxPrice(new BigDecimal("1e-999999999")).build())
+                .hasMessage("maxPrice must have at most 18 decimal places, was 1E-999999999");
+        assertThatThrownBy(() -> ListingQuery.builder().maxPrice(new BigDecimal("1." + "1".repeat(100))).build())
+                .hasMessage("maxPrice must have at most 18 decimal places, was 1." + "1".repeat(38)
+                        + "\u2026 (102 characters)");
+    }
+
+    @Test
+    void boundsWithinTheLimitsAreKept() {
+        BigDecimal zeros = new BigDecimal("5." + "0".repeat(30));
+        ListingQuery query = ListingQuery.builder().minPrice(new BigDecimal("0.000000000000000001"))
+                .maxPrice(ListingQuery.MAX_PRICE_BOUND).build();
+
+        assertThat(query.maxPrice()).isEqualTo(ListingQuery.MAX_PRICE_BOUND);
+        assertThat(ListingQuery.builder().maxPrice(zeros).build().maxPrice()).isEqualTo(zeros);
+    }
+}
