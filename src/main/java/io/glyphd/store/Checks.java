@@ -152,7 +152,7 @@ final class Checks {
     /** Returns {@code text} cut to {@value #MAX_SHOWN_DIGITS} characters, with an ellipsis and its length if cut. */
     static String excerpt(String text) {
         return text.length() <= MAX_SHOWN_DIGITS ? text
-                : text.substring(0, MAX_SHOWN_DIGITS) + "\u2026 (" + text.length() + " characters)";
+                : text.substring(0, MAX_SHOWN_DIGITS) + "… (" + text.length() + " characters)";
     }
 
     /** Returns the instant truncated to microseconds (what every backend keeps), or throws if out of range. */

@@ -21,7 +21,7 @@ class ListingQueryBoundsTest {
                 .hasMessage("maxPrice must have at most 18 decimal places, was 1E-999999999");
         assertThatThrownBy(() -> ListingQuery.builder().maxPrice(new BigDecimal("1." + "1".repeat(100))).build())
                 .hasMessage("maxPrice must have at most 18 decimal places, was 1." + "1".repeat(38)
-                        + "\u2026 (102 characters)");
+                        + "… (102 characters)");
     }
 
     @Test

@@ -111,7 +111,7 @@ final class FilterOptions {
     private static String numberText(String value) {
         String text = value.strip();
         if (text.length() > MAX_NUMBER_LENGTH) {
-            throw new TypeConversionException("'" + text.substring(0, MAX_NUMBER_LENGTH) + "\u2026' ("
+            throw new TypeConversionException("'" + text.substring(0, MAX_NUMBER_LENGTH) + "…' ("
                     + text.length() + " characters) is too long for a number; at most " + MAX_NUMBER_LENGTH);
         }
         return text;

@@ -33,7 +33,8 @@ class NumberOptionsTest {
         assertThat(run("query", "--max-price", "1e999999999")[1])
                 .startsWith("glyphd-store: Invalid query: maxPrice must be at most 1000000000000000, was 1E+999999999");
         assertThat(run("query", "--min-price", "1e-999999999")[1])
-                .startsWith("glyphd-store: Invalid query: minPrice must have at most 18 decimal places, was 1E-999999999");
+                .startsWith("glyphd-store: Invalid query: minPrice must have at most 18 decimal places,"
+                        + " was 1E-999999999");
         assertThat(run("stats", "--max-price", "-1e99999999")[1])
                 .startsWith("glyphd-store: Invalid filters: maxPrice must be >= 0, was -1E+99999999");
         assertThat(run("query", "--min-score", "1e99999999")[1])
@@ -50,7 +51,7 @@ class NumberOptionsTest {
 
         assertThat(price[0]).isEqualTo("2");
         assertThat(price[1]).startsWith("glyphd-store: Invalid value for option '--min-price': '" + "9".repeat(40)
-                + "\u2026' (100000 characters) is too long for a number; at most 40").hasSizeLessThan(300);
+                + "…' (100000 characters) is too long for a number; at most 40").hasSizeLessThan(300);
         assertThat(score[0]).isEqualTo("2");
         assertThat(score[1]).contains("'--max-score'").contains("(100000 characters)").hasSizeLessThan(300);
         assertThat(run("query", "--max-price", "12abc")[1]).contains("'12abc' is not a number");
