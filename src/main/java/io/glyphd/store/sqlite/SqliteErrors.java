@@ -3,6 +3,7 @@ package io.glyphd.store.sqlite;
 import io.glyphd.store.StoreException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -17,9 +18,11 @@ final class SqliteErrors {
     }
 
     /** Returns an exception for a unit of work that stayed BUSY through {@code attempts} attempts. */
-    static StoreException busy(String action, Path file, SQLException e, int attempts) {
+    static StoreException busy(String action, Path file, SQLException e, Duration lockWait, int attempts) {
         return new StoreException(action + " " + file + ": " + meaning(e) + "; gave up after " + attempts
-                + (attempts == 1 ? " attempt" : " attempts") + ", nothing of this operation was written", e);
+                + (attempts == 1 ? " attempt" : " attempts") + " within the lock wait of "
+                + SqliteDatabase.human(lockWait) + ", nothing of this operation was written (a longer lockWait, or"
+                + " the CLI's --wait, waits longer)", e);
     }
 
     /** Returns true if the error leaves a connection in a state it should not be reused from. */
@@ -64,12 +67,19 @@ final class SqliteErrors {
         }
         String name = code.name();
         if (isBusy(code)) {
-            return "the database is locked by another connection or process and stayed locked past the busy timeout ("
+            return "the database is locked by another connection or process and stayed locked past the lock wait ("
                     + name + ")";
         }
         if (name.startsWith("SQLITE_FULL")) {
             return "the disk (or the database's size limit) is full; nothing of this operation was written ("
                     + name + ")";
+        }
+        if (code == SQLiteErrorCode.SQLITE_IOERR_SHMSIZE) {
+            // SQLite grows the -shm index by writing into it, which fails when no block can be had: readers
+            // and writers of a WAL file both need it, so on a full disk even a read ends here.
+            return "the disk is full (or a file-size limit was reached): SQLite could not grow the shared-memory"
+                    + " index (the -shm file beside the database); free some space and retry; nothing of this"
+                    + " operation was written (" + name + ")";
         }
         if (name.startsWith("SQLITE_READONLY")) {
             return "the database is read-only (" + name + ")";

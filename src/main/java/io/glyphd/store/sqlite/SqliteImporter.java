@@ -1,6 +1,7 @@
 package io.glyphd.store.sqlite;
 
 import io.glyphd.store.Listing;
+import io.glyphd.store.StoreException;
 import io.glyphd.store.internal.ImportRows;
 import io.glyphd.store.internal.JdbcValues;
 import io.glyphd.store.internal.JsonCodec;
@@ -20,12 +21,6 @@ import org.sqlite.SQLiteErrorCode;
 /** Loads one import's rows inside the transaction {@code ImportWriter} opened; see {@link SqliteListingStore}. */
 final class SqliteImporter {
     static final int BATCH_SIZE = 1_000;
-    /**
-     * Page cache of the writing connection during an import, in KiB (SQLite's default is 2 MiB). Index upkeep touches
-     * pages all over each index; with the indexes of a million-row store in cache, each page is read and written once.
-     * CREATE INDEX also sorts in memory up to this size. Pages are allocated only when used.
-     */
-    static final int IMPORT_CACHE_KIB = 256 * 1024;
     /** Fewest rows an import writes before it may switch to rebuilding the secondary indexes. */
     static final long REBUILD_MIN_ROWS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteListingStore.class);
@@ -51,8 +46,15 @@ final class SqliteImporter {
     /**
      * Loads an import's rows: raises the page cache, inserts every row in batches, switching to an index rebuild
      * when the import dwarfs the table, and restores the cache before the caller commits.
+     *
+     * @param cacheKib the page cache of the writing connection during the import, in KiB (SQLite's default is
+     *        2 MiB). Index upkeep touches pages all over each index; with the indexes of a million-row store in
+     *        cache, each page is read and written once. CREATE INDEX also sorts in memory up to this size. Pages are
+     *        allocated only when used.
+     * @throws StoreException if the thread is interrupted; the caller rolls back
      */
-    static void load(Connection connection, Path file, long importKey, ImportRows rows) throws SQLException {
+    static void load(Connection connection, Path file, long importKey, ImportRows rows, int cacheKib)
+            throws SQLException {
         long existingRows; // an upper bound: max(id), read in O(log n) where count(*) would scan
         try (PreparedStatement max = connection.prepareStatement(MAX_LISTING_ID);
                 ResultSet rs = max.executeQuery()) {
@@ -60,9 +62,9 @@ final class SqliteImporter {
             existingRows = rs.getLong(1);
         }
         int cacheBefore = intPragma(connection, "cache_size");
-        setPragma(connection, "cache_size", -IMPORT_CACHE_KIB);
+        setPragma(connection, "cache_size", -cacheKib);
         try {
-            insertRows(connection, importKey, rows, new IndexPlan(file, existingRows));
+            insertRows(connection, file, importKey, rows, new IndexPlan(file, existingRows));
         } catch (SQLException | RuntimeException e) {
             try {
                 setPragma(connection, "cache_size", cacheBefore);
@@ -128,11 +130,11 @@ final class SqliteImporter {
         }
     }
 
-    private static void insertRows(Connection connection, long importKey, ImportRows rows, IndexPlan indexes)
-            throws SQLException {
+    private static void insertRows(Connection connection, Path file, long importKey, ImportRows rows,
+            IndexPlan indexes) throws SQLException {
         int pending = 0;
         try (PreparedStatement insert = connection.prepareStatement(INSERT_LISTING)) {
-            for (Listing listing = rows.next(); listing != null; listing = rows.next()) {
+            for (Listing listing = next(file, rows); listing != null; listing = next(file, rows)) {
                 bindListing(insert, importKey, rows.row(), listing);
                 insert.addBatch();
                 if (++pending == BATCH_SIZE) {
@@ -145,7 +147,23 @@ final class SqliteImporter {
                 executeBatch(connection, insert, importKey, rows);
             }
         }
+        stopIfInterrupted(file, rows);
         indexes.finish(connection);
+    }
+
+    /** Returns the next listing, unless the importing thread has been interrupted. */
+    private static Listing next(Path file, ImportRows rows) {
+        stopIfInterrupted(file, rows);
+        return rows.next();
+    }
+
+    /** Throws if the thread is interrupted, leaving its interrupt flag set; the caller rolls the import back. */
+    private static void stopIfInterrupted(Path file, ImportRows rows) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new StoreException("Cannot import listings as " + rows.request() + " into " + file + ": the"
+                    + " importing thread was interrupted after row " + rows.row() + "; the import was rolled back,"
+                    + " nothing of it was written", new InterruptedException("import interrupted"));
+        }
     }
 
     /**

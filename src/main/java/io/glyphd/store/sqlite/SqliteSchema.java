@@ -6,13 +6,16 @@ import io.glyphd.store.internal.Migrations;
 import io.glyphd.store.internal.SqlScript;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +48,8 @@ final class SqliteSchema {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSchema.class);
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_SIZE = 100;
+    /** Where the database header keeps {@code PRAGMA application_id}, a big-endian int. */
+    private static final int APPLICATION_ID_OFFSET = 68;
 
     private SqliteSchema() {
     }
@@ -64,24 +69,85 @@ final class SqliteSchema {
      * this build can open: reads the header, then {@code application_id}, {@code user_version} and the schema
      * table (the {@code imports} and {@code listings} tables must be there) through a read-only connection. Nothing
      * is scanned, so this is cheap at any size; damage elsewhere in the file is found by the operation that meets
-     * it, or by {@code verify()}.
+     * it, or by {@code verify()}. A hot journal is reported, as a read-only open must do; see
+     * {@link #inspect(Path, boolean)}.
      *
      * @throws SchemaVersionException if the file is not a glyphd-store database, lacks its tables or its schema is
      *         newer
      * @throws StoreException if the file cannot be read or is damaged where these checks read
      */
     static State inspect(Path file) {
-        long size;
+        return inspect(file, false, Duration.ZERO);
+    }
+
+    /**
+     * {@link #inspect(Path)}, recovering first, if {@code writable}, from a writer that stopped mid-transaction in
+     * rollback-journal mode, waiting up to {@code lockWait} for other processes doing the same.
+     *
+     * <p>Such a writer (killed, or the power cut) leaves a hot journal: the file holds part of an uncommitted
+     * transaction and {@code <file>-journal} the pages it overwrote. A read-only connection cannot roll that back
+     * (SQLITE_READONLY_ROLLBACK), so the inspection cannot read the file. Rolling back writes the file, so it is
+     * done only for a file whose own header carries glyphd-store's {@code application_id} (a transaction never
+     * changes it once set), and only for a writable open: a writable SQLite connection does exactly this on its
+     * first read. A foreign file with a hot journal is refused and left as it was, journal included. A WAL left by
+     * a crash needs nothing here: a read-only connection reads its committed frames and ignores the rest, and the
+     * writable connections opened next recover it.
+     *
+     * @throws SchemaVersionException as {@link #inspect(Path)}, and for a foreign file with a hot journal
+     * @throws StoreException as {@link #inspect(Path)}, and for a read-only open of a store with a hot journal
+     */
+    static State inspect(Path file, boolean writable, Duration lockWait) {
+        byte[] header = readHeader(file);
+        if (header == null) {
+            return State.NEW;
+        }
+        try {
+            return inspectSchema(file);
+        } catch (SQLException e) {
+            if (SqliteErrors.code(e) != SQLiteErrorCode.SQLITE_READONLY_ROLLBACK) {
+                throw inspectionFailed(file, e);
+            }
+            int applicationId = ByteBuffer.wrap(header, APPLICATION_ID_OFFSET, Integer.BYTES).getInt();
+            String journal = file.getFileName() + "-journal";
+            if (applicationId != APPLICATION_ID) {
+                throw new SchemaVersionException("Cannot open " + file + ": it is a SQLite database with a hot"
+                        + " journal (" + journal + ", left by a writer that stopped mid-transaction) and its header"
+                        + " does not mark it as a glyphd-store database (application_id " + applicationId + "); both"
+                        + " files were left untouched. Open it with the application that wrote it, which rolls the"
+                        + " journal back", -1, CURRENT_VERSION, e);
+            }
+            if (!writable) {
+                throw new StoreException("Cannot open " + file + " read-only: a writer stopped mid-transaction and"
+                        + " left a hot journal (" + journal + ") that must be rolled back first, which writes the"
+                        + " file. Open the store writable once (new SqliteListingStore(path), or any glyphd-store"
+                        + " command that writes, such as import), then read-only again", e);
+            }
+            rollBackHotJournal(file, lockWait);
+            try {
+                return inspectSchema(file);
+            } catch (SQLException again) {
+                again.addSuppressed(e);
+                throw inspectionFailed(file, again);
+            }
+        }
+    }
+
+    /**
+     * Reads the 100-byte database header, or returns null for a missing or empty file (a new store).
+     *
+     * @throws SchemaVersionException if the file has no SQLite header
+     */
+    private static byte[] readHeader(Path file) {
         try {
             if (!Files.exists(file)) {
-                return State.NEW;
+                return null;
             }
             if (Files.isDirectory(file)) {
                 throw new StoreException("Cannot open " + file + ": it is a directory, not a database file");
             }
-            size = Files.size(file);
+            long size = Files.size(file);
             if (size == 0) {
-                return State.NEW;
+                return null;
             }
             byte[] header = new byte[HEADER_SIZE];
             int read;
@@ -96,9 +162,14 @@ final class SqliteSchema {
                 throw new SchemaVersionException("Cannot open " + file + ": the SQLite file is truncated (" + size
                         + " bytes, shorter than its 100-byte header)", -1, CURRENT_VERSION, null);
             }
+            return header;
         } catch (IOException e) {
             throw new StoreException("Cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads the schema's marks through a read-only connection; see {@link #inspect(Path)}. */
+    private static State inspectSchema(Path file) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
@@ -130,12 +201,58 @@ final class SqliteSchema {
             }
             requireTables(statement, file, version);
             return version == CURRENT_VERSION ? State.CURRENT : State.OLDER;
+        }
+    }
+
+    private static StoreException inspectionFailed(Path file, SQLException e) {
+        if (SqliteErrors.code(e) == SQLiteErrorCode.SQLITE_NOTADB) {
+            return new SchemaVersionException("Cannot open " + file + ": " + SqliteErrors.meaning(e), -1,
+                    CURRENT_VERSION, e);
+        }
+        return SqliteErrors.translate("Cannot open", file, e);
+    }
+
+    /**
+     * Rolls back a hot journal as SQLite does: the first read on a writable connection takes the exclusive lock
+     * (waiting up to the store's lock wait for other processes, one of which may be doing the same), copies the
+     * journal's pages back into the file and deletes the journal.
+     */
+    private static void rollBackHotJournal(Path file, Duration lockWait) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(SqliteListingStore.busyTimeoutMillis(lockWait));
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
+                Statement statement = connection.createStatement()) {
+            intPragma(statement, "user_version");
         } catch (SQLException e) {
-            if (SqliteErrors.code(e) == SQLiteErrorCode.SQLITE_NOTADB) {
-                throw new SchemaVersionException("Cannot open " + file + ": " + SqliteErrors.meaning(e), -1,
-                        CURRENT_VERSION, e);
-            }
-            throw SqliteErrors.translate("Cannot open", file, e);
+            throw SqliteErrors.translate("Cannot roll back the hot journal a stopped writer left beside", file, e);
+        }
+        LOG.warn("{}: rolled back the hot journal of a writer that stopped mid-transaction; the file is at its last"
+                + " commit", file);
+    }
+
+    /**
+     * Refuses a file with more than one hard link: SQLite names the write-ahead log after the path it was given
+     * ({@code <path>-wal}), so writers using two names of one file keep two logs, and a commit in one is lost when
+     * the other is checkpointed. Symbolic links are no hazard: SQLite resolves them before naming the log. A file
+     * system without link counts (not unix) is not checked.
+     *
+     * @throws StoreException if the file has several links
+     */
+    static void requireOneName(Path file) {
+        Object links;
+        try {
+            links = Files.getAttribute(file, "unix:nlink");
+        } catch (NoSuchFileException | UnsupportedOperationException | IllegalArgumentException e) {
+            return;
+        } catch (IOException e) {
+            throw new StoreException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (links instanceof Integer count && count > 1) {
+            throw new StoreException("Cannot open " + file + " for writing: the file has " + count + " hard links"
+                    + " (names). SQLite keeps one write-ahead log per name, so two writers using two names would"
+                    + " silently lose commits. Give the file one name (remove the other links, which"
+                    + " `find / -xdev -samefile " + file + "` lists, or copy it to a new file and use the copy);"
+                    + " it can still be opened read-only");
         }
     }
 

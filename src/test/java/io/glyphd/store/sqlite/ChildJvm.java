@@ -2,6 +2,7 @@ package io.glyphd.store.sqlite;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -9,10 +10,12 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.sqlite.util.OSInfo;
 
 /**
  * A child JVM running {@link ChildImporter} on this test run's class path, with its own {@code org.sqlite.tmpdir}
@@ -38,16 +41,50 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code ChildImporter} with {@code args}; {@code tmp} receives the child's native library copy. */
     static ChildJvm start(Path tmp, Path logs, String... args) {
+        return launch(List.of(), List.of("-Dorg.sqlite.tmpdir=" + tmp), tmp, logs, args);
+    }
+
+    /**
+     * Starts {@code ChildImporter} with {@code args} in a process that may not write any file beyond
+     * {@code maxFileKib} KiB ({@code ulimit -f}, through bash): a write past it fails with EFBIG, as a write on a
+     * full disk fails with ENOSPC. The child loads a copy of SQLite's native library made in {@code tmp} by this
+     * process, since it could not extract its own, and keeps no JVM performance-data file.
+     */
+    static ChildJvm startWithFileSizeLimit(long maxFileKib, Path tmp, Path logs, String... args) {
+        Path library = nativeLibraryCopy(tmp);
+        return launch(List.of("bash", "-c", "ulimit -f " + maxFileKib + " && exec \"$0\" \"$@\""),
+                List.of("-XX:-UsePerfData", "-Dorg.sqlite.lib.path=" + library.getParent(),
+                        "-Dorg.sqlite.lib.name=" + library.getFileName()), tmp, logs, args);
+    }
+
+    private static Path nativeLibraryCopy(Path tmp) {
+        String name = System.mapLibraryName("sqlitejdbc");
+        String resource = "/org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name;
+        Path copy = tmp.resolve("native").resolve(name);
+        try (InputStream in = ChildJvm.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + resource + " on the class path");
+            }
+            Files.createDirectories(copy.getParent());
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + resource, e);
+        }
+    }
+
+    private static ChildJvm launch(List<String> prefix, List<String> jvmOptions, Path tmp, Path logs,
+            String... args) {
         try {
             Files.createDirectories(tmp);
             Files.createDirectories(logs);
-            List<String> command = new ArrayList<>(List.of(
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // C1 only and a serial GC: a short-lived child on two cores runs faster without C2 and GC threads.
-                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                    "-Dorg.sqlite.tmpdir=" + tmp,
-                    "-cp", System.getProperty("java.class.path"),
-                    ChildImporter.class.getName()));
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildImporter.class.getName()));
             command.addAll(List.of(args));
             Path stderr = Files.createTempFile(logs, "child-", ".stderr");
             Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
@@ -101,6 +138,10 @@ final class ChildJvm implements AutoCloseable {
     void kill() {
         process.destroyForcibly();
         waitFor();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     int exitCode() {

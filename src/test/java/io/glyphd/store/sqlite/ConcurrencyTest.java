@@ -48,6 +48,10 @@ class ConcurrencyTest {
     private static final int READS_WHILE_PAUSED = 16;
     /** A guard against a hang, not a timing check: a blocked reader would keep the writer paused forever. */
     private static final long GIVE_UP_SECONDS = 120;
+    /** The rows each of the four queued processes imports. */
+    private static final int QUEUE_ROWS = 20_000;
+    /** Generous, as the CLI's --wait is: four imports on a loaded 2-core machine must fit, one after another. */
+    private static final long QUEUE_LOCK_WAIT_MS = 120_000;
 
     @TempDir
     Path dir;
@@ -250,6 +254,72 @@ class ConcurrencyTest {
             assertThat(rowsTaggedAsTheirImport(raw, "shared", shared.get(0))).isEqualTo(rowsPerImport / 2);
             assertThat(strings(raw, "SELECT record_count FROM imports WHERE import_id = 'shared'"))
                     .containsExactly(String.valueOf(rowsPerImport / 2));
+        }
+    }
+
+    /**
+     * Starts {@code ids.size()} child JVMs, each importing {@code rows} rows tagged {@code child-<n>} as its id, all
+     * let go at once; returns each child's result line ({@code DONE ...} or {@code FAILED ...}).
+     */
+    private List<String> importTogether(Path file, List<String> ids, int rows) {
+        List<ChildJvm> children = new ArrayList<>();
+        try {
+            for (int n = 0; n < ids.size(); n++) {
+                children.add(ChildJvm.start(dir.resolve("tmp-" + n), dir.resolve("logs"), "queue", file.toString(),
+                        ids.get(n), "child-" + n, String.valueOf(rows), String.valueOf(QUEUE_LOCK_WAIT_MS)));
+            }
+            for (ChildJvm child : children) {
+                child.awaitLine("READY"::equals);
+            }
+            children.forEach(child -> child.send("GO"));
+            List<String> results = new ArrayList<>();
+            for (ChildJvm child : children) {
+                List<String> output = child.awaitExit();
+                assertThat(child.exitCode()).as(child.describe()).isZero();
+                assertThat(output).as(child.describe()).last().isEqualTo("EXIT");
+                results.add(output.stream().filter(l -> l.startsWith("DONE ") || l.startsWith("FAILED "))
+                        .findFirst().orElseThrow());
+            }
+            return results;
+        } finally {
+            children.forEach(ChildJvm::close);
+        }
+    }
+
+    @Test
+    void fourProcessesImportingDistinctIdsIntoOneFileAtOnceAllLand() throws Exception {
+        Path file = dir.resolve("listings.sqlite3");
+        new SqliteListingStore(file).close();
+        List<String> ids = List.of("p0", "p1", "p2", "p3");
+
+        List<String> results = importTogether(file, ids, QUEUE_ROWS);
+
+        assertThat(results).as("every writer waits its turn and lands").allMatch(l -> l.startsWith("DONE "));
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            assertThat(strings(raw, "PRAGMA integrity_check")).containsExactly("ok");
+            for (int n = 0; n < ids.size(); n++) {
+                assertThat(rowsTaggedAsTheirImport(raw, ids.get(n), "child-" + n)).as(ids.get(n))
+                        .isEqualTo(QUEUE_ROWS);
+            }
+            assertThat(strings(raw, "SELECT count(*) FROM listings")).containsExactly(String.valueOf(4 * QUEUE_ROWS));
+        }
+    }
+
+    @Test
+    void fourProcessesImportingOneIdIntoOneFileAtOnceAllLandAndOneWholeImportRemains() throws Exception {
+        Path file = dir.resolve("listings.sqlite3");
+        new SqliteListingStore(file).close();
+
+        List<String> results = importTogether(file, List.of("one", "one", "one", "one"), QUEUE_ROWS);
+
+        assertThat(results).as("every writer waits its turn and lands").allMatch(l -> l.startsWith("DONE "));
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            assertThat(strings(raw, "PRAGMA integrity_check")).containsExactly("ok");
+            List<String> tags = strings(raw, "SELECT DISTINCT substr(title, 1, instr(title, ' #') - 1) FROM listings");
+            assertThat(tags).as("one writer's version, whole").hasSize(1);
+            assertThat(rowsTaggedAsTheirImport(raw, "one", tags.get(0))).isEqualTo(QUEUE_ROWS);
+            assertThat(strings(raw, "SELECT count(*) FROM listings")).containsExactly(String.valueOf(QUEUE_ROWS));
+            assertThat(strings(raw, "SELECT record_count FROM imports")).containsExactly(String.valueOf(QUEUE_ROWS));
         }
     }
 

@@ -13,8 +13,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,11 +32,12 @@ import org.sqlite.SQLiteException;
 /**
  * How {@link SqliteDatabase} runs a unit of work when SQLite reports BUSY, FULL, I/O or corruption errors: which
  * units it runs again, that a failed attempt leaves nothing behind, and that the connection involved is thrown
- * away. Another connection holding the write lock plays the other process; the busy timeout is cut to 50 ms so
+ * away. Another connection holding the write lock plays the other process; the lock wait is cut to 300 ms so
  * that a BUSY comes quickly. Errors a test cannot provoke on demand (BUSY inside a transaction, FULL, IOERR,
  * CORRUPT) are raised by the unit of work itself as the driver would raise them.
  */
 class WriteRetryTest {
+    private static final Duration LOCK_WAIT = Duration.ofMillis(300);
     @TempDir
     Path dir;
     private Path file;
@@ -43,12 +46,14 @@ class WriteRetryTest {
     private final AtomicInteger runs = new AtomicInteger();
     private SqliteDatabase database;
 
+    private final List<String> waitedFor = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void createStore() throws SQLException {
         file = dir.resolve("listings.sqlite3");
         new SqliteListingStore(file).close();
         otherProcess = DriverManager.getConnection("jdbc:sqlite:" + file);
-        database = open(attempt -> pauses.add(attempt));
+        database = open(LOCK_WAIT, attempt -> pauses.add(attempt));
     }
 
     @AfterEach
@@ -57,12 +62,12 @@ class WriteRetryTest {
         otherProcess.close();
     }
 
-    private SqliteDatabase open(SqliteDatabase.Backoff backoff) {
-        SQLiteConfig config = SqliteListingStore.config(false);
-        config.setBusyTimeout(50);
+    private SqliteDatabase open(Duration lockWait, SqliteDatabase.Backoff backoff) {
+        SQLiteConfig config = SqliteListingStore.config(false, SqliteListingStore.Synchronous.NORMAL, lockWait);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file);
-        return new SqliteDatabase(file, false, new ConnectionPool(dataSource, 2), backoff);
+        return new SqliteDatabase(file, false, dataSource,
+                new SqliteDatabase.Limits(lockWait, 2, Duration.ofSeconds(5), waitedFor::add), backoff);
     }
 
     private void lockTheFile() throws SQLException {
@@ -107,19 +112,35 @@ class WriteRetryTest {
     }
 
     @Test
-    void aWriteThatFindsTheFileLockedRunsAgainOnceTheLockIsGone() throws SQLException {
+    void aWriteThatFindsTheFileLockedWaitsAndGoesOnAsSoonAsTheLockIsGone() throws Exception {
         database.close();
-        database = open(attempt -> {
-            pauses.add(attempt);
+        database = open(Duration.ofSeconds(20), attempt -> pauses.add(attempt));
+        lockTheFile();
+        Thread releaser = new Thread(() -> {
+            sleepQuietly(400);
             releaseQuietly();
         });
-        lockTheFile();
+        long start = System.nanoTime();
+        releaser.start();
 
         database.write("Cannot test", insertImport("a"));
 
-        assertThat(pauses).containsExactly(1);
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        releaser.join();
+        assertThat(waitedMs).as("waited for the other writer").isGreaterThanOrEqualTo(350)
+                .as("and went on soon after it was gone, long before the lock wait").isLessThan(5_000);
         assertThat(runs).hasValue(1);
+        assertThat(pauses).as("the busy handler waited; no retry was needed").isEmpty();
+        assertThat(waitedFor).containsExactly("another connection or process");
         assertThat(importIds()).containsExactly("a");
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void releaseQuietly() {
@@ -131,22 +152,40 @@ class WriteRetryTest {
     }
 
     @Test
-    void aWriteThatStaysLockedFailsClearlyWritesNothingAndTheNextWriteWorks() throws SQLException {
+    void aWriteThatStaysLockedFailsClearlyAfterTheLockWaitWritesNothingAndTheNextWriteWorks() throws SQLException {
         lockTheFile();
+        long start = System.nanoTime();
 
         assertThatThrownBy(() -> database.write("Cannot test", insertImport("a")))
                 .isInstanceOf(StoreException.class).hasMessageContaining(file.toString())
                 .hasMessageContaining("locked by another connection or process")
-                .hasMessageContaining("gave up after " + SqliteDatabase.WRITE_ATTEMPTS + " attempts")
+                .hasMessageContaining("within the lock wait of 300 ms")
                 .hasMessageContaining("nothing of this operation was written")
                 .cause().isInstanceOfSatisfying(SQLiteException.class,
                         e -> assertThat(e.getResultCode().name()).startsWith("SQLITE_BUSY"));
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(waitedMs).as("waits the lock wait, in all").isBetween(290L, 3_000L);
         assertThat(runs).as("the unit never began").hasValue(0);
-        assertThat(pauses).containsExactly(1, 2);
 
         releaseTheFile();
         database.write("Cannot test", insertImport("b"));
         assertThat(importIds()).containsExactly("b");
+    }
+
+    @Test
+    void aReadThatMeetsBusyRunsAgain() {
+        AtomicInteger reads = new AtomicInteger();
+
+        int result = database.read("Cannot test", connection -> {
+            if (reads.incrementAndGet() == 1) {
+                throw driverError(SQLiteErrorCode.SQLITE_BUSY);
+            }
+            return 42;
+        });
+
+        assertThat(result).isEqualTo(42);
+        assertThat(reads).hasValue(2);
+        assertThat(pauses).containsExactly(1);
     }
 
     @Test
@@ -178,7 +217,7 @@ class WriteRetryTest {
             runs.incrementAndGet();
             insert(connection, input.next());
             throw driverError(SQLiteErrorCode.SQLITE_BUSY);
-        })).isInstanceOf(StoreException.class).hasMessageContaining("gave up after 1 attempt,");
+        })).isInstanceOf(StoreException.class).hasMessageContaining("gave up after 1 attempt ");
 
         assertThat(runs).hasValue(1);
         assertThat(pauses).isEmpty();
