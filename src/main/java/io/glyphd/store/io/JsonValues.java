@@ -135,17 +135,29 @@ final class JsonValues {
             return null;
         }
         double value = Double.parseDouble(text);
-        if (Double.isInfinite(value)) {
-            problem(path + " is " + Values.quote(text) + ", beyond the range of a double (about 1.8e308);"
-                    + " it cannot be kept exactly");
-        } else if (value == 0 && hasNonZeroDigit(text)) {
-            problem(path + " is " + Values.quote(text) + ", too small for a double (about 4.9e-324);"
-                    + " it cannot be kept exactly");
-        } else if (value == 0 && text.charAt(0) == '-') {
-            problem(path + " is " + Values.quote(text) + ": negative zero cannot be kept (it reads back as 0);"
-                    + " write 0");
+        String inexact = inexact(text, value);
+        if (inexact != null) {
+            problem(path + " is " + Values.quote(text) + inexact);
         }
         return value;
+    }
+
+    /**
+     * Returns why {@code value}, parsed from the number {@code text}, does not keep what the text says (beyond the
+     * range of a double, too small for one, negative zero), as the end of a sentence naming the value; null if it
+     * does.
+     */
+    static String inexact(String text, double value) {
+        if (Double.isInfinite(value)) {
+            return ", beyond the range of a double (about 1.8e308); it cannot be kept exactly";
+        }
+        if (value == 0 && hasNonZeroDigit(text)) {
+            return ", too small for a double (about 4.9e-324); it cannot be kept exactly";
+        }
+        if (value == 0 && text.charAt(0) == '-') {
+            return ": negative zero cannot be kept (it reads back as 0); write 0";
+        }
+        return null;
     }
 
     private static boolean hasNonZeroDigit(String text) {

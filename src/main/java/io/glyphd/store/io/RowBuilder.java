@@ -71,7 +71,7 @@ final class RowBuilder {
             }
             case HEURISTIC_TEXT -> heuristic(column, text);
             case HEURISTIC_BOOLEAN -> heuristic(column, parsedOrText(() -> Values.bool(text), text));
-            case HEURISTIC_NUMBER -> heuristic(column, parsedOrText(() -> Values.decimal(text), text));
+            case HEURISTIC_NUMBER -> heuristic(column, heuristicNumber(text));
             case PROVENANCE -> {
                 // The store numbers the listings of an import itself.
             }
@@ -132,6 +132,32 @@ final class RowBuilder {
             return;
         }
         builder.quantity(Values.integer(count, text));
+    }
+
+    /**
+     * Reads a number kept in heuristics as the JSON codec will hold it: a whole number as written, any other as a
+     * double, refused if a double cannot keep it ({@code 1e400}, {@code -0.0}) and never turned into text if too long;
+     * text that is not a number stays text.
+     */
+    private static Object heuristicNumber(String text) {
+        BigDecimal value;
+        try {
+            value = Values.decimal(text);
+        } catch (Values.NumberTooLongException e) {
+            throw e;
+        } catch (IllegalArgumentException notANumber) {
+            return text;
+        }
+        String number = text.strip();
+        if (number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0) {
+            return value.toBigIntegerExact();
+        }
+        double floating = Double.parseDouble(number);
+        String inexact = JsonValues.inexact(number, floating);
+        if (inexact != null) {
+            throw new IllegalArgumentException(Values.quote(number) + inexact.replaceFirst("^, ", " is "));
+        }
+        return floating;
     }
 
     private static Object parsedOrText(Supplier<Object> parse, String text) {

@@ -260,6 +260,39 @@ class ReaderLimitsTest {
     }
 
     @Test
+    void aHeuristicsNumberColumnKeepsWhatItReadsOrRefusesIt() throws IOException {
+        ListingFormatException e = importFailing("capacity.csv", "canonical_model,price,score,quantization_capacity\n"
+                + "A,1,0.5,1e400\nA,1,0.5,-0.0\nA,1,0.5,1e-400\nA,1,0.5," + "7".repeat(41) + "\n");
+
+        assertThat(e.errors()).extracting(RowError::toString).containsExactly(
+                "line 2 (record 1), column quantization_capacity: '1e400' is beyond the range of a double"
+                        + " (about 1.8e308); it cannot be kept exactly",
+                "line 3 (record 2), column quantization_capacity: '-0.0': negative zero cannot be kept"
+                        + " (it reads back as 0); write 0",
+                "line 4 (record 3), column quantization_capacity: '1e-400' is too small for a double"
+                        + " (about 4.9e-324); it cannot be kept exactly",
+                "line 5 (record 4), column quantization_capacity: number too long: '" + "7".repeat(40)
+                        + "...' has 41 characters; at most 40");
+
+        Path good = TestFiles.write(dir, "capacity-good.csv", "canonical_model,price,score,quantization_capacity\n"
+                + "A,1,0.5,4\nA,1,0.5,2.5\nA,1,0.5,1e3\nA,1,0.5,12345678901234567890\nA,1,0.5,high\n");
+        List<Listing> read = TestFiles.readAll(good);
+        assertThat(read).extracting(l -> l.heuristics().get("quantization_capacity"))
+                .containsExactly(4, 2.5, 1000.0, new java.math.BigInteger("12345678901234567890"), "high");
+        store.importListings(read.iterator(), ImportRequest.of("capacity"));
+        for (ListingFormat format : ListingFormat.values()) {
+            StringWriter out = new StringWriter();
+            try (ListingWriter writer = ListingWriter.open(out, format)) {
+                TestFiles.queryAll(store, "capacity").forEach(writer::write);
+            }
+            Path again = TestFiles.write(dir, "capacity-again." + format.name().toLowerCase(java.util.Locale.ROOT),
+                    out.toString());
+            assertThat(TestFiles.withoutProvenance(TestFiles.readAll(again))).as(format.name())
+                    .isEqualTo(TestFiles.withoutProvenance(read));
+        }
+    }
+
+    @Test
     void heuristicsNumbersThatADoubleHoldsSurviveExportAndReimport() throws IOException {
         Path json = TestFiles.write(dir, "edge.json", """
                 [{"canonical_model": "A", "price": 595.990, "score": 0.5, "shipping": 1e300,
