@@ -1,6 +1,7 @@
 package io.glyphd.store.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.Listing;
@@ -11,10 +12,13 @@ import io.glyphd.store.sqlite.SqliteListingStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,20 +28,32 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A seeded fuzzer of the readers over the real pipeline files (a slice of {@code wamatek_scored.csv},
  * {@code scored_sample.csv}, and both as the store's JSON): bytes flipped or inserted, cells cut, quotes unbalanced,
- * lines duplicated or dropped, the file truncated, re-encoded as UTF-16 or Latin-1, huge cells and numbers, deep JSON.
- * Every input, imported into a real SQLite store, either imports exactly (what is stored is what the reader read, and
+ * lines duplicated or dropped, the file truncated, re-encoded as UTF-16 or Latin-1, huge cells (up to 20M characters),
+ * hostile numbers (up to a million digits, also as prices), deep JSON. Every input, imported into a real SQLite store, either
+ * imports exactly (what is stored is what the reader read, it reads back equal after an export in either format, and
  * a duplicated data line is one more equal listing) or fails with a {@link ListingFormatException} whose every
  * problem names a line of the file and a column, a character column or a record, with a short message; a failed
- * import writes nothing. No other exception escapes, and no case takes long.
+ * import writes nothing. No other exception escapes, and each case stays within {@value #CASE_CPU_MILLIS} ms of CPU
+ * time and {@value #CASE_ALLOCATION} bytes allocated; one that hangs is stopped after {@value #CASE_WALL_MILLIS} ms.
  *
- * <p>{@code -Dglyphd.fuzz.seed=N} replays a run (the seed is printed on failure); {@code -Dglyphd.fuzz.cases=N}
- * changes the number of cases (default {@value #DEFAULT_CASES}).
+ * <p>The seed is {@code System.nanoTime()} unless {@code -Dglyphd.fuzz.seed=N} replays a run; every failure names
+ * its case, seed and mutations. {@code -Dglyphd.fuzz.cases=N} changes the number of cases (default
+ * {@value #DEFAULT_CASES}).
  */
 class ReaderFuzzTest {
-    private static final int DEFAULT_CASES = 120;
+    private static final int DEFAULT_CASES = 100;
     /** Data rows of wamatek_scored.csv the fuzzer starts from: enough for every kind of value, quick to import. */
     private static final int WAMATEK_ROWS = 150;
-    private static final long CASE_MILLIS = 5_000;
+    /** CPU time one case may take: reading the file twice, importing it and reading it back. */
+    private static final long CASE_CPU_MILLIS = 5_000;
+    /** Wall time after which a case is stopped as hung (generous: the machine may be busy). */
+    private static final long CASE_WALL_MILLIS = 60_000;
+    /**
+     * Bytes one case may allocate, a bound on the memory it holds at any time, whatever the size of the input: the
+     * cases that import take up to about 12 MB, a cell cut at the 1M-character limit a few; a reader that kept a
+     * cell of 8M to 20M characters would allocate more.
+     */
+    private static final long CASE_ALLOCATION = 32L << 20;
     private static final int MAX_ERROR_LENGTH = 2_000;
 
     @TempDir
@@ -65,7 +81,7 @@ class ReaderFuzzTest {
                 Integer duplicated = null;
                 int mutations = 1 + random.nextInt(3);
                 for (int m = 0; m < mutations; m++) {
-                    int kind = random.nextInt(12);
+                    int kind = random.nextInt(13);
                     if (kind == 3 && mutations == 1 && base.lineRecords()) {
                         duplicated = duplicatedLine(input, base.json(), random);
                         input = duplicateLine(input, duplicated);
@@ -78,18 +94,25 @@ class ReaderFuzzTest {
                         + " with " + applied;
                 Path file = dir.resolve("case-" + i + (base.json() ? ".json" : ".csv"));
                 Files.write(file, input);
-                long started = System.nanoTime();
+                Integer line = duplicated;
+                long lines = lineCount(input);
+                Outcome outcome;
                 try {
-                    if (importOne(store, file, base, duplicated, lineCount(input), what)) {
-                        imported++;
-                    } else {
-                        refused++;
-                    }
-                } catch (AssertionError | RuntimeException e) {
+                    // In a thread of its own, so that a case that hangs still ends the run, with its seed.
+                    outcome = assertTimeoutPreemptively(Duration.ofMillis(CASE_WALL_MILLIS),
+                            () -> measured(() -> importOne(store, file, base, line, lines, what)), what);
+                } catch (Throwable e) {
+                    // An OutOfMemoryError or StackOverflowError too: the seed must be printed whatever failed.
                     throw new AssertionError(what + ": " + e, e);
                 }
-                long millis = (System.nanoTime() - started) / 1_000_000;
-                assertThat(millis).as("time of " + what).isLessThan(CASE_MILLIS);
+                assertThat(outcome.cpuMillis()).as("CPU time in ms of " + what).isLessThan(CASE_CPU_MILLIS);
+                assertThat(outcome.allocated()).as("bytes allocated by " + what)
+                        .isLessThan(CASE_ALLOCATION);
+                if (outcome.imported()) {
+                    imported++;
+                } else {
+                    refused++;
+                }
                 Files.delete(file);
             }
             assertThat(store.countListings(ListingQuery.all())).as("seed " + seed).isOne();
@@ -97,6 +120,21 @@ class ReaderFuzzTest {
         // A run where every case imports, or none does, fuzzes nothing useful.
         assertThat(imported).as("imported cases of seed " + seed).isPositive();
         assertThat(refused).as("refused cases of seed " + seed).isPositive();
+    }
+
+    /** What one case did, and the CPU time and bytes its thread took. */
+    private record Outcome(boolean imported, long cpuMillis, long allocated) {
+    }
+
+    private static Outcome measured(java.util.function.BooleanSupplier run) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+                ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long allocated = threads.getThreadAllocatedBytes(id);
+        boolean imported = run.getAsBoolean();
+        return new Outcome(imported, (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000,
+                threads.getThreadAllocatedBytes(id) - allocated);
     }
 
     /** Imports a file; returns true if it imported (and checked exactly), false if refused as it must be. */
@@ -113,6 +151,18 @@ class ReaderFuzzTest {
             }
             List<Listing> stored = TestFiles.withoutProvenance(TestFiles.queryAll(store, "fuzz"));
             assertThat(stored).as("stored listings of " + what).isEqualTo(TestFiles.withoutProvenance(read));
+            // Exported in either format, the store's listings read back equal: no value became text, Infinity or 0.
+            for (ListingFormat format : ListingFormat.values()) {
+                StringWriter out = new StringWriter();
+                try (ListingWriter writer = ListingWriter.open(out, format)) {
+                    TestFiles.queryAll(store, "fuzz").forEach(writer::write);
+                }
+                List<Listing> again = new ArrayList<>();
+                try (ListingReader reader = ListingReader.open(new StringReader(out.toString()), format, "export")) {
+                    reader.forEachRemaining(again::add);
+                }
+                assertThat(TestFiles.withoutProvenance(again)).as(format + " export of " + what).isEqualTo(stored);
+            }
             if (duplicated != null) {
                 List<Listing> original = TestFiles.withoutProvenance(readBytes(base));
                 int record = duplicated; // CSV: line 0 is the header; JSON lines: line 0 is "["
@@ -274,8 +324,11 @@ class ReaderFuzzTest {
                         : StandardCharsets.UTF_16LE) : StandardCharsets.ISO_8859_1);
             }
             case 6 -> {
-                int length = random.nextBoolean() ? ListingReader.MAX_CELL_LENGTH + 1 + random.nextInt(100_000)
-                        : Listing.MAX_TEXT_LENGTH - 5 + random.nextInt(10);
+                int length = switch (random.nextInt(4)) {
+                    case 0 -> Listing.MAX_TEXT_LENGTH - 5 + random.nextInt(10);
+                    case 1 -> 8_000_000 + random.nextInt(12_000_000); // far beyond the limit: memory must not grow
+                    default -> ListingReader.MAX_CELL_LENGTH + 1 + random.nextInt(100_000);
+                };
                 int position = cellStart(bytes, at);
                 applied.add(length + " characters inserted at " + position);
                 return splice(bytes, position, position, "h".repeat(length).getBytes(StandardCharsets.US_ASCII));
@@ -289,7 +342,7 @@ class ReaderFuzzTest {
                 return splice(bytes, position, position, value.getBytes(StandardCharsets.US_ASCII));
             }
             case 8 -> {
-                String[] hostile = {"1e99999999", "9".repeat(1 + random.nextInt(100_000)), "-0.0", "1e400",
+                String[] hostile = {"1e99999999", "9".repeat(1 + random.nextInt(1_000_000)), "-0.0", "1e400",
                     "1e-400", "NaN", "0x1p3", "1" + "0".repeat(12) + ".0000001", "\u0000", "\"\"\""};
                 String value = hostile[random.nextInt(hostile.length)];
                 int position = cellStart(bytes, at);
@@ -300,6 +353,19 @@ class ReaderFuzzTest {
                 byte[] noise = {0, (byte) 0xFF, (byte) 0xC3, '\r', '\n', ',', '{', '}', '[', ']', ':', 0x1B};
                 applied.add("noise at " + at);
                 return splice(bytes, at, at, new byte[] {noise[random.nextInt(noise.length)]});
+            }
+            case 12 -> {
+                // A price replaced by a hostile number, so that the number bounds are met where they matter.
+                String[] hostile = {"9".repeat(1 + random.nextInt(1_000_000)), "1e99999999", "1e-99999999", "-0.0",
+                    "0." + "0".repeat(random.nextInt(200_000)) + "1", "1" + "0".repeat(15) + ".5"};
+                String value = hostile[random.nextInt(hostile.length)];
+                int[] cell = priceCell(bytes, json, random);
+                if (cell == null) {
+                    return bytes;
+                }
+                applied.add("price at " + cell[0] + " set to '" + value.substring(0, Math.min(12, value.length()))
+                        + "' (" + value.length() + " characters)");
+                return splice(bytes, cell[0], cell[1], value.getBytes(StandardCharsets.US_ASCII));
             }
             case 10 -> {
                 // Drop a whole line.
@@ -322,6 +388,55 @@ class ReaderFuzzTest {
                 return splice(bytes, start, end, new byte[0]);
             }
         }
+    }
+
+    /**
+     * Returns the start and end of the price of a random record: in CSV, the cell under the header's
+     * {@code price} (quotes followed); in JSON, the value after a {@code "price":}. Null if there is none.
+     */
+    private static int[] priceCell(byte[] bytes, boolean json, Random random) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1); // one char per byte: indexes are offsets
+        if (json) {
+            List<Integer> names = new ArrayList<>();
+            for (int i = text.indexOf("\"price\":"); i >= 0; i = text.indexOf("\"price\":", i + 1)) {
+                names.add(i + "\"price\":".length());
+            }
+            if (names.isEmpty()) {
+                return null;
+            }
+            int start = names.get(random.nextInt(names.size()));
+            int end = start;
+            while (end < text.length() && ",}\n".indexOf(text.charAt(end)) < 0) {
+                end++;
+            }
+            return new int[] {start, end};
+        }
+        List<Integer> starts = lineStarts(bytes);
+        int headerEnd = text.indexOf('\n');
+        if (headerEnd < 0 || starts.size() < 3) {
+            return null;
+        }
+        int column = List.of(text.substring(0, headerEnd).strip().split(",", -1)).indexOf("price");
+        if (column < 0) {
+            return null;
+        }
+        int lineStart = starts.get(1 + random.nextInt(starts.size() - 2));
+        int index = 0;
+        boolean quoted = false;
+        int start = lineStart;
+        for (int i = lineStart; i < text.length() && (quoted || text.charAt(i) != '\n'); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                if (index == column) {
+                    return new int[] {start, i};
+                }
+                index++;
+                start = i + 1;
+            }
+        }
+        return null;
     }
 
     /** Returns the position just after the separator at or before {@code at}: where a cell or value starts. */
