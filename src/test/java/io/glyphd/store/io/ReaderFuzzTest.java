@@ -27,14 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A seeded fuzzer of the readers over the real pipeline files (a slice of {@code wamatek_scored.csv},
- * {@code scored_sample.csv}, and both as the store's JSON): bytes flipped or inserted, cells cut, quotes unbalanced,
- * lines duplicated or dropped, the file truncated, re-encoded as UTF-16 or Latin-1, huge cells (up to 20M characters),
- * hostile numbers (up to a million digits, also as prices), deep JSON. Every input, imported into a real SQLite
- * store, either imports exactly (what is stored is what the reader read, it reads back equal after an export in either format, and
- * a duplicated data line is one more equal listing) or fails with a {@link ListingFormatException} whose every
- * problem names a line of the file and a column, a character column or a record, with a short message; a failed
- * import writes nothing. No other exception escapes, and each case stays within {@value #CASE_CPU_MILLIS} ms of CPU
- * time and {@value #CASE_ALLOCATION} bytes allocated; one that hangs is stopped after {@value #CASE_WALL_MILLIS} ms.
+ * {@code scored_sample.csv}, and both as the store's JSON): bytes flipped or inserted, cells cut, quotes unbalanced, lines
+ * duplicated or dropped, the file truncated, re-encoded as UTF-16 or Latin-1, huge cells (up to 20M characters),
+ * hostile numbers (up to a million digits, also as prices), deep JSON. Every input, imported into a real SQLite store,
+ * either imports exactly (what is stored is what the reader read, it reads back equal after an export in either format,
+ * and a duplicated data line is one more equal listing) or fails with a {@link ListingFormatException} whose every
+ * problem names a line of the file and a column, a character column or a record, with a short message; a failed import
+ * writes nothing. No other exception escapes, and each case stays within {@value #CASE_CPU_MILLIS} ms of CPU time and
+ * {@value #CASE_ALLOCATION} bytes allocated; one that hangs is stopped after {@value #CASE_WALL_MILLIS} ms.
  *
  * <p>The seed is {@code System.nanoTime()} unless {@code -Dglyphd.fuzz.seed=N} replays a run; every failure names
  * its case, seed and mutations. {@code -Dglyphd.fuzz.cases=N} changes the number of cases (default
