@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A seeded fuzzer of the readers over the real pipeline files (a slice of {@code wamatek_scored.csv},
- * {@code scored_sample.csv}, and both as the store's JSON): bytes flipped or inserted, cells cut, quotes unbalanced, lines
- * duplicated or dropped, the file truncated, re-encoded as UTF-16 or Latin-1, huge cells (up to 20M characters),
+ * {@code scored_sample.csv}, and both as the store's JSON): bytes flipped or inserted, cells cut, quotes unbalanced,
+ * lines duplicated or dropped, the file truncated, re-encoded as UTF-16 or Latin-1, huge cells (up to 20M characters),
  * hostile numbers (up to a million digits, also as prices), deep JSON. Every input, imported into a real SQLite store,
  * either imports exactly (what is stored is what the reader read, it reads back equal after an export in either format,
  * and a duplicated data line is one more equal listing) or fails with a {@link ListingFormatException} whose every
