@@ -1,6 +1,7 @@
 package io.glyphd.store;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 
 /** Validation shared by the API records; every message names the field and the bad value. */
@@ -9,6 +10,20 @@ final class Checks {
     static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
     /** Latest instant a store accepts: 9999-12-31T23:59:59.999999Z. */
     static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    /** Most characters of a number a message shows. */
+    static final int MAX_SHOWN_DIGITS = 40;
+    /**
+     * Most significant digits a price or price bound may be written with (trailing zeros included). A longer
+     * unscaled value is refused from its bit length alone: its precision, its digits and stripping its zeros would
+     * each cost more than linear time.
+     */
+    static final int MAX_PRICE_DIGITS = 60;
+    /** Bits of an unscaled value of {@value #MAX_PRICE_DIGITS} digits at most: 10^60 < 2^200. */
+    private static final int MAX_PRICE_BITS = 200;
+    /** Bits of the largest unscaled value a message spells out (about 1,200 digits, quick to print). */
+    private static final int MAX_SHOWN_BITS = 4096;
+    private static final BigInteger MAX_UNSCALED = BigInteger.TEN.pow(MAX_PRICE_DIGITS).subtract(BigInteger.ONE);
 
     private Checks() {
     }
@@ -119,18 +134,76 @@ final class Checks {
             throw new NullPointerException(field + " is required" + of(owner));
         }
         if (value.signum() < 0) {
-            throw new IllegalArgumentException(field + " must be >= 0" + of(owner) + ", was " + value.toPlainString());
+            throw new IllegalArgumentException(field + " must be >= 0" + of(owner) + ", was " + show(value));
         }
+        digits(field, value, owner);
         if (value.compareTo(Listing.MAX_PRICE) > 0) {
             throw new IllegalArgumentException(field + " must be at most " + Listing.MAX_PRICE.toPlainString()
-                    + of(owner) + ", was " + value.toPlainString());
+                    + of(owner) + ", was " + show(value));
         }
         BigDecimal normal = value.stripTrailingZeros();
         if (normal.scale() > Listing.MAX_PRICE_SCALE) {
             throw new IllegalArgumentException(field + " must have at most " + Listing.MAX_PRICE_SCALE
-                    + " decimal places" + of(owner) + ", was " + value.toPlainString());
+                    + " decimal places" + of(owner) + ", was " + show(value));
         }
         return normal.scale() < 0 ? normal.setScale(0) : normal;
+    }
+
+    /**
+     * Returns a price bound of a query, or throws if it is negative, above {@code max} or has more than
+     * {@code maxScale} decimal places (not counting trailing zeros). Every check costs time growing with the digits
+     * of the value at most, whatever its exponent.
+     */
+    static BigDecimal priceBound(String field, BigDecimal value, BigDecimal max, int maxScale) {
+        if (value == null) {
+            return null;
+        }
+        if (value.signum() < 0) {
+            throw new IllegalArgumentException(field + " must be >= 0, was " + show(value));
+        }
+        digits(field, value, null);
+        // Digits before the point, from precision and scale alone: no arithmetic on 1E+999999999.
+        long integerDigits = (long) value.precision() - value.scale();
+        if (integerDigits > max.precision() - max.scale() || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(field + " must be at most " + max.toPlainString() + ", was "
+                    + show(value));
+        }
+        if (value.scale() > maxScale && (value.precision() > MAX_SHOWN_DIGITS
+                || value.stripTrailingZeros().scale() > maxScale)) {
+            throw new IllegalArgumentException(field + " must have at most " + maxScale + " decimal places, was "
+                    + show(value));
+        }
+        return value;
+    }
+
+    /** Throws if the value is written with more than {@value #MAX_PRICE_DIGITS} digits; costs constant time. */
+    private static void digits(String field, BigDecimal value, String owner) {
+        BigInteger unscaled = value.unscaledValue();
+        if (unscaled.bitLength() > MAX_PRICE_BITS || unscaled.abs().compareTo(MAX_UNSCALED) > 0) {
+            throw new IllegalArgumentException(field + " must have at most " + MAX_PRICE_DIGITS + " digits"
+                    + of(owner) + ", was " + show(value));
+        }
+    }
+
+    /**
+     * Returns a decimal for a message: plain digits if short, else scientific notation, cut to
+     * {@value #MAX_SHOWN_DIGITS} characters with an ellipsis and the full length. A value of more than
+     * {@value #MAX_SHOWN_BITS} bits is described by its size alone, which costs constant time.
+     */
+    static String show(BigDecimal value) {
+        int bits = value.unscaledValue().bitLength();
+        if (bits > MAX_SHOWN_BITS) {
+            // log10(2) = 0.30103: the digits to within one, without computing them
+            return "a number of about " + (long) (bits * 0.30103) + " digits with scale " + value.scale();
+        }
+        boolean plain = value.precision() <= MAX_SHOWN_DIGITS && Math.abs((long) value.scale()) <= MAX_SHOWN_DIGITS;
+        return excerpt(plain ? value.toPlainString() : value.toString());
+    }
+
+    /** Returns {@code text} cut to {@value #MAX_SHOWN_DIGITS} characters, with an ellipsis and its length if cut. */
+    static String excerpt(String text) {
+        return text.length() <= MAX_SHOWN_DIGITS ? text
+                : text.substring(0, MAX_SHOWN_DIGITS) + "… (" + text.length() + " characters)";
     }
 
     /** Returns the instant truncated to microseconds (what every backend keeps), or throws if out of range. */

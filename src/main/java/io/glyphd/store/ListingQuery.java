@@ -48,8 +48,9 @@ import java.util.Objects;
  * @param model canonical model; not together with {@code models}
  * @param minScore lowest score, inclusive
  * @param maxScore highest score, inclusive
- * @param minPrice lowest price in USD, inclusive
- * @param maxPrice highest price in USD, inclusive
+ * @param minPrice lowest price in USD, inclusive; 0 to {@link #MAX_PRICE_BOUND}, at most
+ *        {@value #MAX_PRICE_BOUND_SCALE} decimal places
+ * @param maxPrice highest price in USD, inclusive; as {@code minPrice}
  * @param region region
  * @param condition offer condition
  * @param seenAfter earliest {@code seenAt}, inclusive
@@ -89,6 +90,13 @@ public record ListingQuery(String model, Double minScore, Double maxScore, BigDe
     public static final int MAX_MODELS = 1_000;
     /** The {@code availability} of a listing in stock, matched ignoring ASCII case. */
     public static final String AVAILABLE = "Available";
+    /**
+     * Largest {@code minPrice} or {@code maxPrice}, 10^15 USD: above any price a listing may have
+     * ({@link Listing#MAX_PRICE}), and small enough that a bound is checked and bound at once.
+     */
+    public static final BigDecimal MAX_PRICE_BOUND = new BigDecimal("1000000000000000");
+    /** Most decimal places of {@code minPrice} or {@code maxPrice}, trailing zeros aside. */
+    public static final int MAX_PRICE_BOUND_SCALE = 18;
 
     /**
      * Checks that the query is consistent.
@@ -140,15 +148,11 @@ public record ListingQuery(String model, Double minScore, Double maxScore, BigDe
         if (minScore != null && maxScore != null && minScore > maxScore) {
             throw new IllegalArgumentException("minScore must be <= maxScore, was " + minScore + " > " + maxScore);
         }
-        if (minPrice != null && minPrice.signum() < 0) {
-            throw new IllegalArgumentException("minPrice must be >= 0, was " + minPrice.toPlainString());
-        }
-        if (maxPrice != null && maxPrice.signum() < 0) {
-            throw new IllegalArgumentException("maxPrice must be >= 0, was " + maxPrice.toPlainString());
-        }
+        Checks.priceBound("minPrice", minPrice, MAX_PRICE_BOUND, MAX_PRICE_BOUND_SCALE);
+        Checks.priceBound("maxPrice", maxPrice, MAX_PRICE_BOUND, MAX_PRICE_BOUND_SCALE);
         if (minPrice != null && maxPrice != null && minPrice.compareTo(maxPrice) > 0) {
-            throw new IllegalArgumentException("minPrice must be <= maxPrice, was " + minPrice.toPlainString()
-                    + " > " + maxPrice.toPlainString());
+            throw new IllegalArgumentException("minPrice must be <= maxPrice, was " + Checks.show(minPrice)
+                    + " > " + Checks.show(maxPrice));
         }
         models = models == null ? null : checkModels(model, models);
         Checks.atLeast("minVramGb", minVramGb, 0, null);

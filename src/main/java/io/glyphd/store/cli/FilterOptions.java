@@ -4,7 +4,9 @@ import io.glyphd.store.ListingQuery;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** The listing filters of {@code query}, as a mixin for commands that take the same filters ({@code stats}). */
 final class FilterOptions {
@@ -12,16 +14,22 @@ final class FilterOptions {
             description = "Canonical model, e.g. RTX_4090; several (comma-separated or repeated) match any of them.")
     List<String> models;
 
-    @Option(names = "--min-score", paramLabel = "X", description = "Lowest score.")
+    /** Longest number an option takes, in characters; a longer one is refused before it is parsed. */
+    static final int MAX_NUMBER_LENGTH = 40;
+
+    @Option(names = "--min-score", paramLabel = "X", converter = DoubleConverter.class, description = "Lowest score.")
     Double minScore;
 
-    @Option(names = "--max-score", paramLabel = "X", description = "Highest score.")
+    @Option(names = "--max-score", paramLabel = "X", converter = DoubleConverter.class,
+            description = "Highest score.")
     Double maxScore;
 
-    @Option(names = "--min-price", paramLabel = "P", description = "Lowest price in USD.")
+    @Option(names = "--min-price", paramLabel = "P", converter = PriceConverter.class,
+            description = "Lowest price in USD, 0 to 10^15.")
     BigDecimal minPrice;
 
-    @Option(names = "--max-price", paramLabel = "P", description = "Highest price in USD.")
+    @Option(names = "--max-price", paramLabel = "P", converter = PriceConverter.class,
+            description = "Highest price in USD, 0 to 10^15.")
     BigDecimal maxPrice;
 
     @Option(names = "--region", paramLabel = "R", description = "Region, e.g. USA.")
@@ -75,7 +83,7 @@ final class FilterOptions {
     @Option(names = "--source-url", paramLabel = "URL", description = "Only this offer's address (exactly).")
     String sourceUrl;
 
-    @Option(names = "--min-match-score", paramLabel = "X",
+    @Option(names = "--min-match-score", paramLabel = "X", converter = DoubleConverter.class,
             description = "Least confidence that the canonical model is right, e.g. 0.8.")
     Double minMatchScore;
 
@@ -97,5 +105,44 @@ final class FilterOptions {
                 .minMigSupport(minMigSupport).nvlink(nvlink).generation(generation).formFactor(formFactor)
                 .seller(seller).sourceType(sourceType).availability(availability).inStock(inStock)
                 .sourceUrl(sourceUrl).minMatchScore(minMatchScore).current(current).distinctOffers(distinctOffers);
+    }
+
+    /** Returns the option's text if it is short enough to be a number we parse, or throws. */
+    private static String numberText(String value) {
+        String text = value.strip();
+        if (text.length() > MAX_NUMBER_LENGTH) {
+            throw new TypeConversionException("'" + text.substring(0, MAX_NUMBER_LENGTH) + "…' ("
+                    + text.length() + " characters) is too long for a number; at most " + MAX_NUMBER_LENGTH);
+        }
+        return text;
+    }
+
+    /**
+     * Converts a price: decimal text of at most {@value #MAX_NUMBER_LENGTH} characters, checked for length before
+     * it is parsed; {@link ListingQuery} then checks its range before any arithmetic on it.
+     */
+    static final class PriceConverter implements ITypeConverter<BigDecimal> {
+        @Override
+        public BigDecimal convert(String value) {
+            String text = numberText(value);
+            try {
+                return new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + text + "' is not a number");
+            }
+        }
+    }
+
+    /** Converts a score bound: a decimal of at most {@value #MAX_NUMBER_LENGTH} characters. */
+    static final class DoubleConverter implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            String text = numberText(value);
+            try {
+                return Double.valueOf(text);
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + text + "' is not a number");
+            }
+        }
     }
 }

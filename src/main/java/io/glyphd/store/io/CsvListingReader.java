@@ -1,8 +1,10 @@
 package io.glyphd.store.io;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.glyphd.store.Listing;
@@ -21,9 +23,14 @@ import java.util.StringJoiner;
 /** Reads CSV with a header line, one record per row, through jackson-dataformat-csv. */
 final class CsvListingReader extends ListingReader {
     private static final CsvFactory FACTORY = CsvFactory.builder()
+            .streamReadConstraints(CONSTRAINTS)
+            .errorReportConfiguration(ERROR_REPORTS)
             .enable(CsvParser.Feature.EMPTY_UNQUOTED_STRING_AS_NULL)
             .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
             .build();
+
+    /** Most header names a message lists. */
+    private static final int MAX_LISTED = 30;
 
     private final JsonParser parser;
     private final String[] headers;
@@ -32,6 +39,8 @@ final class CsvListingReader extends ListingReader {
     private final List<String> cells = new ArrayList<>();
     /** Whether the header is exactly {@link ListingWriter}'s, whose text cells carry {@link CsvCells}' apostrophe. */
     private final boolean storeFormat;
+    /** Values of the current row beyond the header's columns: counted, not kept. */
+    private int extraValues;
     private long record;
     /** Line the next record starts on, barring blank lines. */
     private long nextLine = 1;
@@ -48,7 +57,7 @@ final class CsvListingReader extends ListingReader {
             try {
                 line = nextRecord();
             } catch (FormatProblem e) {
-                throw formatFailure(e.line, null, e.getMessage());
+                throw new ListingFormatException(source(), List.of(e.error(0)), 0);
             }
             if (line < 0) {
                 throw formatFailure(1, null, "the file is empty; expected a header line naming the columns");
@@ -75,6 +84,10 @@ final class CsvListingReader extends ListingReader {
             names[i] = name;
             if (name.isEmpty()) {
                 throw formatFailure(1, null, "column " + (i + 1) + " of the header has no name");
+            }
+            if (name.length() > MAX_NAME_LENGTH) {
+                throw formatFailure(1, null, "the name of column " + (i + 1) + " is longer than " + MAX_NAME_LENGTH
+                        + " characters: " + Values.quote(name));
             }
             Integer duplicate = positions.put(name, i);
             if (duplicate != null) {
@@ -103,10 +116,20 @@ final class CsvListingReader extends ListingReader {
         }
         if (missing.length() > 0) {
             throw formatFailure(1, null, "the header lacks required columns: " + missing
-                    + "; found: " + String.join(", ", names));
+                    + "; found: " + listed(names));
         }
         extras.forEach(this::extraColumn);
         return columns;
+    }
+
+    /** Returns the names, each cut to a short excerpt, the list cut after {@value #MAX_LISTED} of them. */
+    private static String listed(String[] names) {
+        StringJoiner list = new StringJoiner(", ");
+        for (int i = 0; i < Math.min(names.length, MAX_LISTED); i++) {
+            String name = names[i];
+            list.add(name.length() > Values.MAX_QUOTED ? name.substring(0, Values.MAX_QUOTED) + "..." : name);
+        }
+        return list + (names.length > MAX_LISTED ? " and " + (names.length - MAX_LISTED) + " more" : "");
     }
 
     @Override
@@ -116,7 +139,7 @@ final class CsvListingReader extends ListingReader {
             try {
                 line = nextRecord();
             } catch (FormatProblem e) {
-                error(new RowError(e.line, record + 1, null, e.getMessage()));
+                error(e.error(record + 1));
                 return null;
             }
             if (line < 0) {
@@ -124,8 +147,8 @@ final class CsvListingReader extends ListingReader {
             }
             record++;
             RowBuilder row = new RowBuilder(this::error, line, record);
-            if (cells.size() != headers.length) {
-                row.error(null, "expected " + headers.length + " values, found " + cells.size());
+            if (cells.size() + extraValues != headers.length) {
+                row.error(null, "expected " + headers.length + " values, found " + (cells.size() + extraValues));
                 continue;
             }
             for (int i = 0; i < headers.length; i++) {
@@ -148,7 +171,9 @@ final class CsvListingReader extends ListingReader {
     /** Reads the next row into {@link #cells}; returns the line it starts on, or -1 at the end of the input. */
     private long nextRecord() {
         cells.clear();
+        extraValues = 0;
         long line = -1;
+        long length = 0;
         try {
             JsonToken token = parser.nextToken();
             if (token == null) {
@@ -161,21 +186,46 @@ final class CsvListingReader extends ListingReader {
                 if (line < 0) {
                     line = parser.currentTokenLocation().getLineNr();
                 }
-                cells.add(token == JsonToken.VALUE_NULL ? null : parser.getText());
+                String text = token == JsonToken.VALUE_NULL ? null : parser.getText();
+                length += text == null ? 1 : text.length() + 1;
+                if (length > MAX_RECORD_LENGTH) {
+                    JsonLocation at = parser.currentTokenLocation();
+                    throw new FormatProblem(at.getLineNr(), at.getColumnNr(), columnAt(cells.size()),
+                            "the record is longer than " + MAX_RECORD_LENGTH + " characters");
+                }
+                if (headers != null && cells.size() >= headers.length) {
+                    extraValues++;
+                } else {
+                    cells.add(text);
+                }
             }
             long end = parser.currentTokenLocation().getLineNr();
             nextLine = end + 1;
             return line < 0 ? end : line;
+        } catch (Utf8Reader.MalformedUtf8Exception e) {
+            throw new FormatProblem(e.line(), e.character(), null, e.reason());
         } catch (CharacterCodingException e) {
-            throw new FormatProblem(parser.currentLocation().getLineNr(), "not valid UTF-8 text");
+            JsonLocation at = parser.currentLocation();
+            throw new FormatProblem(at.getLineNr(), Math.max(1, at.getColumnNr()), null, "not valid UTF-8 text");
+        } catch (StreamConstraintsException e) {
+            // Only a value's length is constrained in CSV; the location is where reading stopped, inside the value.
+            JsonLocation at = parser.currentLocation();
+            throw new FormatProblem(at.getLineNr(), Math.max(1, at.getColumnNr()), columnAt(cells.size()),
+                    "a value is longer than " + MAX_CELL_LENGTH + " characters");
         } catch (JsonProcessingException e) {
-            long at = e.getLocation() == null ? parser.currentLocation().getLineNr() : e.getLocation().getLineNr();
-            long start = line < 0 ? Math.min(nextLine, at) : line;
-            throw new FormatProblem(start, "malformed CSV: " + e.getOriginalMessage()
-                    + (at != start ? " (found at line " + at + ")" : ""));
+            JsonLocation at = e.getLocation() == null ? parser.currentLocation() : e.getLocation();
+            long start = line < 0 ? Math.min(nextLine, at.getLineNr()) : line;
+            throw new FormatProblem(start, start == at.getLineNr() ? Math.max(1, at.getColumnNr()) : 0, null,
+                    "malformed CSV: " + e.getOriginalMessage()
+                    + (at.getLineNr() != start ? " (found at line " + at.getLineNr() + ")" : ""));
         } catch (IOException e) {
             throw readFailure(parser.currentLocation().getLineNr(), e);
         }
+    }
+
+    /** Returns the header's name for the value at a position of the current row, or null. */
+    private String columnAt(int index) {
+        return headers != null && index < headers.length ? headers[index] : null;
     }
 
     @Override
@@ -199,10 +249,18 @@ final class CsvListingReader extends ListingReader {
     private static final class FormatProblem extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final long line;
+        private final long character;
+        private final String column;
 
-        FormatProblem(long line, String reason) {
+        FormatProblem(long line, long character, String column, String reason) {
             super(reason, null, false, false);
             this.line = line;
+            this.character = character;
+            this.column = column;
+        }
+
+        RowError error(long record) {
+            return new RowError(line, record, column, getMessage(), character);
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.glyphd.store.io;
 
+import com.fasterxml.jackson.core.ErrorReportConfiguration;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.glyphd.store.Listing;
 import io.glyphd.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -80,6 +80,30 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
     public static final int MAX_WARNINGS = 20;
     private static final int MAX_NAME_IN_WARNING = 100;
 
+    /**
+     * Longest value, in characters, of any one cell (CSV) or string (JSON), checked as it is read: a longer one
+     * ends reading with a {@link ListingFormatException} naming its line, character column and column.
+     */
+    public static final int MAX_CELL_LENGTH = 1_000_000;
+    /** Longest record, in characters of its values (CSV) or strings and numbers (JSON), checked as it is read. */
+    public static final int MAX_RECORD_LENGTH = 4_000_000;
+    /** Longest name of a CSV column or JSON field, in characters. */
+    public static final int MAX_NAME_LENGTH = 200;
+    /** Deepest nesting of JSON arrays and objects, the outer array and each listing object included. */
+    public static final int MAX_NESTING_DEPTH = 100;
+
+    /** The parser limits every reader applies: cells, JSON numbers and nesting. */
+    static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxStringLength(MAX_CELL_LENGTH)
+            .maxNumberLength(Values.MAX_NUMBER_LENGTH)
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .build();
+    /** Parser messages quote at most a short excerpt of the input. */
+    static final ErrorReportConfiguration ERROR_REPORTS = ErrorReportConfiguration.builder()
+            .maxErrorTokenLength(Values.MAX_QUOTED)
+            .maxRawContentLength(Values.MAX_QUOTED)
+            .build();
+
     private static final Logger LOG = LoggerFactory.getLogger(ListingReader.class);
 
     private final String source;
@@ -149,9 +173,8 @@ public abstract sealed class ListingReader implements Iterator<Listing>, AutoClo
         Objects.requireNonNull(source, "source");
         try {
             return switch (format) {
-                case CSV -> new CsvListingReader(new InputStreamReader(in,
-                        StandardCharsets.UTF_8.newDecoder()), source);
-                case JSON -> new JsonListingReader(in, source);
+                case CSV -> new CsvListingReader(new Utf8Reader(in), source);
+                case JSON -> new JsonListingReader(new Utf8Reader(in), source);
             };
         } catch (RuntimeException e) {
             closeQuietly(in, e);

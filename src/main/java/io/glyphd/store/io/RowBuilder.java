@@ -1,7 +1,6 @@
 package io.glyphd.store.io;
 
 import io.glyphd.store.Listing;
-import io.glyphd.store.internal.JsonCodec;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,7 +71,7 @@ final class RowBuilder {
             }
             case HEURISTIC_TEXT -> heuristic(column, text);
             case HEURISTIC_BOOLEAN -> heuristic(column, parsedOrText(() -> Values.bool(text), text));
-            case HEURISTIC_NUMBER -> heuristic(column, parsedOrText(() -> Values.decimal(text), text));
+            case HEURISTIC_NUMBER -> heuristic(column, heuristicNumber(text));
             case PROVENANCE -> {
                 // The store numbers the listings of an import itself.
             }
@@ -126,11 +125,39 @@ final class RowBuilder {
         BigDecimal count;
         try {
             count = Values.decimal(text);
+        } catch (Values.NumberTooLongException e) {
+            throw e;
         } catch (IllegalArgumentException notANumber) {
             quantityText = text;
             return;
         }
-        builder.quantity(Values.integer(count.toPlainString()));
+        builder.quantity(Values.integer(count, text));
+    }
+
+    /**
+     * Reads a number kept in heuristics as the JSON codec will hold it: a whole number as written, any other as a
+     * double, refused if a double cannot keep it ({@code 1e400}, {@code -0.0}) and never turned into text if too long;
+     * text that is not a number stays text.
+     */
+    private static Object heuristicNumber(String text) {
+        BigDecimal value;
+        try {
+            value = Values.decimal(text);
+        } catch (Values.NumberTooLongException e) {
+            throw e;
+        } catch (IllegalArgumentException notANumber) {
+            return text;
+        }
+        String number = text.strip();
+        if (number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0) {
+            return value.toBigIntegerExact();
+        }
+        double floating = Double.parseDouble(number);
+        String inexact = JsonValues.inexact(number, floating);
+        if (inexact != null) {
+            throw new IllegalArgumentException(Values.quote(number) + inexact.replaceFirst("^, ", " is "));
+        }
+        return floating;
     }
 
     private static Object parsedOrText(Supplier<Object> parse, String text) {
@@ -142,11 +169,7 @@ final class RowBuilder {
     }
 
     private static Map<String, Object> jsonObject(String text) {
-        try {
-            return JsonCodec.readObject(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a JSON object: " + Values.quote(text), e);
-        }
+        return JsonValues.parseObject(text);
     }
 
     /** Keeps a value of a column without a Listing component in heuristics, under the name the file gives it. */
@@ -154,11 +177,23 @@ final class RowBuilder {
         if (value == null || value instanceof String text && (text.isEmpty() || Values.isNan(text))) {
             return;
         }
+        if (value instanceof String text && text.length() > Listing.MAX_TEXT_LENGTH) {
+            error(name, tooLong(text));
+            return;
+        }
         heuristicsMap().put(name, value);
     }
 
     private void heuristic(Column column, Object value) {
+        if (value instanceof String text && text.length() > Listing.MAX_TEXT_LENGTH) {
+            throw new IllegalArgumentException(tooLong(text));
+        }
         heuristicsMap().put(column.storeName(), value);
+    }
+
+    /** The message for a text value longer than a listing's text may be, in a column kept in heuristics. */
+    private static String tooLong(String text) {
+        return "must be at most " + Listing.MAX_TEXT_LENGTH + " characters, was " + text.length();
     }
 
     /** Merges a heuristics object into this record's heuristics; columns set separately win over its keys. */
