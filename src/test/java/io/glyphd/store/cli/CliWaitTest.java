@@ -215,10 +215,11 @@ class CliWaitTest {
         assertThat(refused).hasSize(9);
         assertThat(imports()).isEmpty();
 
+        // The second imports the same bytes again, which only --allow-duplicate lets through.
         CliRunner.Run zero = CliRunner.run(Map.of(), false, "--db", db.toString(), "import", "--wait", "0",
                 queued.toString());
         CliRunner.Run day = CliRunner.run(Map.of(), false, "--db", db.toString(), "import", "--wait", "24h",
-                queued.toString());
+                "--allow-duplicate", queued.toString());
         assertThat(List.of(zero, day)).allSatisfy(run -> assertThat(run.status()).as(run.err()).isZero());
     }
 }
