@@ -27,6 +27,7 @@ public record ImportMetadata(String importId, Instant importedAt, String source,
      * @param source where the listings came from; may be null
      * @param recordCount how many listings the import holds
      * @param description free text; may be null
+     * @param fingerprint what identifies the import's input by its content; null if none was recorded
      * @throws NullPointerException if {@code importId} or {@code importedAt} is null
      */
     public ImportMetadata {
@@ -37,6 +38,11 @@ public record ImportMetadata(String importId, Instant importedAt, String source,
     /**
      * Creates metadata without a fingerprint.
      *
+     * @param importId the import's id
+     * @param importedAt when the import (or its latest replacement) was committed
+     * @param source where the listings came from; may be null
+     * @param recordCount how many listings the import holds
+     * @param description free text; may be null
      * @throws NullPointerException if {@code importId} or {@code importedAt} is null
      */
     public ImportMetadata(String importId, Instant importedAt, String source, long recordCount, String description) {

@@ -102,6 +102,7 @@ public record ImportRequest(String importId, String source, String description, 
      * Returns this request with {@code value} as its fingerprint.
      *
      * @param value the fingerprint, or null for none
+     * @return a request like this one with that fingerprint
      * @throws IllegalArgumentException if {@code value} is not 1 to {@value #MAX_FINGERPRINT_LENGTH} printable ASCII
      *         characters without spaces
      */

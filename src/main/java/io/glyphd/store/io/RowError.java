@@ -25,6 +25,7 @@ public record RowError(long line, long record, String column, String reason, lon
      *        or 0 for a problem outside any record, such as the header
      * @param column the column (CSV) or field (JSON) at fault, as the file names it; null if the whole record is wrong
      * @param reason what is wrong, e.g. {@code not a number: 'abc'}
+     * @param character 1-based character column on {@code line} of a problem in the text itself, or 0
      * @throws NullPointerException if {@code reason} is null
      * @throws IllegalArgumentException if {@code character} is negative
      */
