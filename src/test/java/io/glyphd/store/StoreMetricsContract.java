@@ -117,19 +117,8 @@ public abstract class StoreMetricsContract {
     @Test
     void aConnectionLentToAnImportIsCountedAsActiveUntilItEnds() {
         double[] seen = new double[1];
-        Iterator<Listing> rows = sample(3).iterator();
-        Iterator<Listing> watching = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public Listing next() {
-                seen[0] = Math.max(seen[0], activeConnections());
-                return rows.next();
-            }
-        };
+        Iterator<Listing> watching = RowHooks.beforeEachRow(sample(3).iterator(),
+                row -> seen[0] = Math.max(seen[0], activeConnections()));
 
         store.importListings(watching, ImportRequest.of("a"));
 
@@ -140,30 +129,10 @@ public abstract class StoreMetricsContract {
 
     @Test
     void aWriterWaitingForAnotherWritersImportOfTheSameIdShowsAsALockWait() throws Exception {
-        CountDownLatch firstHolds = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Iterator<Listing> rows = sample(3).iterator();
-        Iterator<Listing> held = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public Listing next() {
-                firstHolds.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-                return rows.next();
-            }
-        };
+        RowHooks.Held held = RowHooks.heldAtRow(sample(3).iterator(), 1);
         CompletableFuture<ImportResult> first = CompletableFuture.supplyAsync(
                 () -> store.importListings(held, ImportRequest.of("same")));
-        assertThat(firstHolds.await(30, TimeUnit.SECONDS)).isTrue();
+        held.awaitHeld();
         CountDownLatch secondStarts = new CountDownLatch(1);
         CompletableFuture<ImportResult> second = CompletableFuture.supplyAsync(() -> {
             secondStarts.countDown();
@@ -173,7 +142,7 @@ public abstract class StoreMetricsContract {
         // Long enough that the second is blocked well over 300 ms even if it takes a while to get there.
         Thread.sleep(1000);
         assertThat(second).isNotDone();
-        release.countDown();
+        held.release();
 
         assertThat(first.get(30, TimeUnit.SECONDS).recordCount()).isEqualTo(3);
         assertThat(second.get(30, TimeUnit.SECONDS).rowsReplaced()).isEqualTo(3);

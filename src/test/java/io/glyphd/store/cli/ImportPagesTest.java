@@ -7,6 +7,7 @@ import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingStore;
+import io.glyphd.store.RowHooks;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.TestListings;
 import io.glyphd.store.sqlite.SqliteListingStore;
@@ -91,22 +92,8 @@ class ImportPagesTest {
     @Test
     void aChangeWhileCopyingRollsTheTargetsImportBack() {
         ImportPages pages = pages();
-        Iterator<Listing> replacingTheSourceAfterFour = new Iterator<>() {
-            private int read;
-
-            @Override
-            public boolean hasNext() {
-                return pages.hasNext();
-            }
-
-            @Override
-            public Listing next() {
-                if (++read == 5) {
-                    store.insertListings(TestListings.sample(7), "seven");
-                }
-                return pages.next();
-            }
-        };
+        Iterator<Listing> replacingTheSourceAfterFour = RowHooks.actingAtRow(pages, 5,
+                () -> store.insertListings(TestListings.sample(7), "seven"));
 
         try (ListingStore target = new SqliteListingStore(dir.resolve("target.sqlite3"))) {
             assertThatThrownBy(() -> target.importListings(replacingTheSourceAfterFour, new ImportRequest("seven",

@@ -8,6 +8,7 @@ import io.glyphd.store.ImportRequest;
 import io.glyphd.store.InvalidListingException;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
+import io.glyphd.store.RowHooks;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -87,23 +88,9 @@ class SqliteImporterTest {
     void aFailureAfterTheIndexesWereDroppedRollsBackTheDropToo() {
         store.insertListings(java.util.List.of(listing("KEEP", "1", 0.5)), "keep");
         Map<String, String> before = secondaryIndexes();
-        Iterator<Listing> good = rows(BIG);
-        Iterator<Listing> failing = new Iterator<>() {
-            private int row;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Listing next() {
-                if (++row == BIG) {
-                    throw new IllegalStateException("reader failed");
-                }
-                return good.next();
-            }
-        };
+        Iterator<Listing> failing = RowHooks.actingAtRow(rows(BIG), BIG, () -> {
+            throw new IllegalStateException("reader failed");
+        });
 
         assertThatThrownBy(() -> store.importListings(failing, ImportRequest.of("broken")))
                 .isInstanceOf(InvalidListingException.class).hasMessageContaining("row " + BIG);

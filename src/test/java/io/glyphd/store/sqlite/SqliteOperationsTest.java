@@ -10,6 +10,7 @@ import io.glyphd.store.ImportRequest;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.RetentionPolicy;
+import io.glyphd.store.RowHooks;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.StoreHealth;
 import java.io.IOException;
@@ -22,11 +23,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -231,31 +230,12 @@ class SqliteOperationsTest {
     void compactWaitsForItsTurnBehindAnImportOfThisProcess() throws Exception {
         Path file = dir.resolve("s.sqlite3");
         List<String> waits = new CopyOnWriteArrayList<>();
-        CountDownLatch importing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         try (SqliteListingStore store = SqliteListingStore.builder(file).onLockWait(waits::add).build()) {
             store.insertListings(sample(10), "old");
-            Iterator<Listing> rows = sample(5).iterator();
-            Iterator<Listing> held = new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return rows.hasNext();
-                }
-
-                @Override
-                public Listing next() {
-                    importing.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return rows.next();
-                }
-            };
+            RowHooks.Held held = RowHooks.heldAtRow(sample(5).iterator(), 1);
             CompletableFuture<?> importer = CompletableFuture.runAsync(
                     () -> store.importListings(held, ImportRequest.of("new")));
-            assertThat(importing.await(30, TimeUnit.SECONDS)).isTrue();
+            held.awaitHeld();
 
             CompletableFuture<Long> compact = CompletableFuture.supplyAsync(store::compact);
             for (int i = 0; i < 3_000 && waits.isEmpty(); i++) {
@@ -264,7 +244,7 @@ class SqliteOperationsTest {
 
             assertThat(waits).containsExactly("another writer in this process");
             assertThat(compact).isNotDone();
-            release.countDown();
+            held.release();
             importer.get(30, TimeUnit.SECONDS);
             compact.get(30, TimeUnit.SECONDS);
             assertThat(store.countListings(ListingQuery.all())).isEqualTo(15);

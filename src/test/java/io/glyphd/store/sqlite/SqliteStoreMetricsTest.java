@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
-import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
+import io.glyphd.store.RowHooks;
 import io.glyphd.store.StoreException;
 import io.glyphd.store.StoreMetricsContract;
 import io.micrometer.core.instrument.Counter;
@@ -19,9 +19,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.UnaryOperator;
@@ -36,7 +36,7 @@ class SqliteStoreMetricsTest extends StoreMetricsContract {
     private static final String NAME = "sqlite";
     private static final long GIVE_UP_SECONDS = 30;
 
-    private final CountDownLatch release = new CountDownLatch(1);
+    private final List<RowHooks.Held> held = new ArrayList<>();
     private ListingStore tuned;
 
     @Override
@@ -46,7 +46,7 @@ class SqliteStoreMetricsTest extends StoreMetricsContract {
 
     @AfterEach
     void closeTuned() {
-        release.countDown();
+        release();
         if (tuned != null) {
             tuned.close();
         }
@@ -75,30 +75,17 @@ class SqliteStoreMetricsTest extends StoreMetricsContract {
 
     /** Starts an import of 3 rows that holds its connection (and the file's write turn) until {@link #release}. */
     private CompletableFuture<ImportResult> heldImport(ListingStore into, String id) throws InterruptedException {
-        CountDownLatch holds = new CountDownLatch(1);
-        Iterator<Listing> rows = sample(3).iterator();
-        Iterator<Listing> held = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public Listing next() {
-                holds.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-                return rows.next();
-            }
-        };
+        RowHooks.Held rows = RowHooks.heldAtRow(sample(3).iterator(), 1);
+        held.add(rows);
         CompletableFuture<ImportResult> running = CompletableFuture.supplyAsync(
-                () -> into.importListings(held, ImportRequest.of(id)));
-        assertThat(holds.await(GIVE_UP_SECONDS, TimeUnit.SECONDS)).as("the import began").isTrue();
+                () -> into.importListings(rows, ImportRequest.of(id)));
+        rows.awaitHeld();
         return running;
+    }
+
+    /** Lets every held import go on. */
+    private void release() {
+        held.forEach(RowHooks.Held::release);
     }
 
     private static void awaitValue(DoubleSupplier value, double expected) throws InterruptedException {
@@ -120,7 +107,7 @@ class SqliteStoreMetricsTest extends StoreMetricsContract {
         awaitValue(() -> gauge("glyphd.store.connections.pending"), 1);
         assertThat(gauge("glyphd.store.connections.active")).as("bounded by maxConnections").isEqualTo(1);
         assertThat(counting).isNotDone();
-        release.countDown();
+        release();
 
         assertThat(importing.get(GIVE_UP_SECONDS, TimeUnit.SECONDS).recordCount()).isEqualTo(3);
         assertThat(counting.get(GIVE_UP_SECONDS, TimeUnit.SECONDS)).isIn(0L, 3L);
@@ -136,7 +123,7 @@ class SqliteStoreMetricsTest extends StoreMetricsContract {
         assertThatThrownBy(() -> one.listImports()).isInstanceOf(StoreException.class)
                 .hasMessageContaining("connection wait of 100 ms");
 
-        release.countDown();
+        release();
         importing.get(GIVE_UP_SECONDS, TimeUnit.SECONDS);
         assertThat(failures("list_imports", "connection_timeout")).isEqualTo(1);
         assertThat(registry.get("glyphd.store.operations").tag("store", NAME).tag("operation", "list_imports")
@@ -184,7 +171,7 @@ class SqliteStoreMetricsTest extends StoreMetricsContract {
         assertThatThrownBy(() -> waiting.deleteImport("a")).isInstanceOf(StoreException.class)
                 .hasMessageContaining("another writer in this process");
 
-        release.countDown();
+        release();
         importing.get(GIVE_UP_SECONDS, TimeUnit.SECONDS);
         assertThat(failures("delete_import", "lock_timeout")).isEqualTo(1);
         assertThat(lockWait().count()).as("the import's own, at once").isEqualTo(1);

@@ -8,6 +8,7 @@ import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
+import io.glyphd.store.RowHooks;
 import io.glyphd.store.StoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,83 +68,14 @@ class WritersQueueTest {
         return store;
     }
 
+    /** Hands out {@code n} generated listings. */
     private static Iterator<Listing> rows(String tag, int n) {
-        return new Pausing(tag, n, 0);
+        return IntStream.rangeClosed(1, n).mapToObj(row -> ChildImporter.listing(tag, row)).iterator();
     }
 
-    /** Hands out {@code source}'s listings and runs {@code action} just before handing out row {@code row}. */
-    private static Iterator<Listing> actingAtRow(Iterator<Listing> source, int row, Runnable action) {
-        return new Iterator<>() {
-            private int handed;
-
-            @Override
-            public boolean hasNext() {
-                return source.hasNext();
-            }
-
-            @Override
-            public Listing next() {
-                if (++handed == row) {
-                    action.run();
-                }
-                return source.next();
-            }
-        };
-    }
-
-    /** Hands out {@code rows} generated listings; before row {@code pauseAt} it says so and waits to be resumed. */
-    static final class Pausing implements Iterator<Listing> {
-        final CountDownLatch paused = new CountDownLatch(1);
-        final CountDownLatch resume = new CountDownLatch(1);
-        private final String tag;
-        private final int rows;
-        private final int pauseAt;
-        private int handed;
-
-        Pausing(String tag, int rows, int pauseAt) {
-            this.tag = tag;
-            this.rows = rows;
-            this.pauseAt = pauseAt;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return handed < rows;
-        }
-
-        @Override
-        public Listing next() {
-            if (handed >= rows) {
-                throw new NoSuchElementException();
-            }
-            if (handed + 1 == pauseAt) {
-                paused.countDown();
-                awaitUninterruptibly(resume);
-            }
-            handed++;
-            return ChildImporter.listing(tag, handed);
-        }
-
-        void awaitPause() throws InterruptedException {
-            assertThat(paused.await(GIVE_UP_SECONDS, TimeUnit.SECONDS)).as("the import reached its pause").isTrue();
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (latch.await(GIVE_UP_SECONDS, TimeUnit.SECONDS)) {
-                    break;
-                }
-                throw new AssertionError("never resumed");
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    /** Hands out {@code n} generated listings, held before row {@code pauseAt} until released. */
+    private static RowHooks.Held pausing(String tag, int n, int pauseAt) {
+        return RowHooks.heldAtRow(rows(tag, n), pauseAt);
     }
 
     private static <T> T get(Future<T> future) throws Exception {
@@ -175,9 +107,9 @@ class WritersQueueTest {
         List<String> heardByB = new CopyOnWriteArrayList<>();
         SqliteListingStore a = open(SqliteListingStore.builder(file));
         SqliteListingStore b = open(SqliteListingStore.builder(file).onLockWait(heardByB::add));
-        Pausing first = new Pausing("first", 3_000, 1_500);
+        RowHooks.Held first = pausing("first", 3_000, 1_500);
         Future<?> holding = threads.submit(() -> a.importListings(first, ImportRequest.of("first")));
-        first.awaitPause();
+        first.awaitHeld();
 
         List<Future<?>> queued = new ArrayList<>();
         queued.add(threads.submit(() -> b.importListings(rows("second", 1_000), ImportRequest.of("second"))));
@@ -188,7 +120,7 @@ class WritersQueueTest {
             queued.add(threads.submit(() -> store.importListings(rows(id, 500), ImportRequest.of(id))));
         }
         queued.add(threads.submit(() -> b.deleteImport("nothing-to-delete")));
-        first.resume.countDown();
+        first.release();
 
         get(holding);
         for (Future<?> f : queued) {
@@ -223,9 +155,9 @@ class WritersQueueTest {
     void aWriterQueuedBehindAnotherInThisProcessFailsAfterTheLockWait() throws Exception {
         SqliteListingStore a = open(SqliteListingStore.builder(file));
         SqliteListingStore b = open(SqliteListingStore.builder(file).lockWait(Duration.ofMillis(500)));
-        Pausing first = new Pausing("first", 2_000, 1_000);
+        RowHooks.Held first = pausing("first", 2_000, 1_000);
         Future<?> holding = threads.submit(() -> a.importListings(first, ImportRequest.of("first")));
-        first.awaitPause();
+        first.awaitHeld();
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> b.deleteImport("first")).isInstanceOf(StoreException.class)
@@ -233,7 +165,7 @@ class WritersQueueTest {
                 .hasMessageContaining("nothing of this operation was written");
         assertThat(millisSince(start)).isBetween(490L, 4_000L);
 
-        first.resume.countDown();
+        first.release();
         get(holding);
         assertThat(importCounts()).containsExactly(Map.entry("first", 2_000L));
     }
@@ -244,7 +176,7 @@ class WritersQueueTest {
         SqliteListingStore other = open(SqliteListingStore.builder(file));
         store.importListings(rows("old", 5), ImportRequest.of("old"));
         for (SqliteListingStore target : List.of(store, other)) {
-            Iterator<Listing> reentrant = actingAtRow(rows("new", 10), 3, () -> target.deleteImport("old"));
+            Iterator<Listing> reentrant = RowHooks.actingAtRow(rows("new", 10), 3, () -> target.deleteImport("old"));
             long start = System.nanoTime();
 
             assertThatThrownBy(() -> store.importListings(reentrant, ImportRequest.of("new")))
@@ -261,16 +193,16 @@ class WritersQueueTest {
     @Test
     void closeWaitsForARunningImportWhichThenCommits() throws Exception {
         SqliteListingStore store = open(SqliteListingStore.builder(file).lockWait(Duration.ofSeconds(30)));
-        Pausing slow = new Pausing("slow", 3_000, 1_500);
+        RowHooks.Held slow = pausing("slow", 3_000, 1_500);
         Future<?> importing = threads.submit(() -> store.importListings(slow, ImportRequest.of("slow")));
-        slow.awaitPause();
+        slow.awaitHeld();
 
         Future<?> closing = threads.submit(store::close);
         Thread.sleep(500);
         assertThat(closing.isDone()).as("close() waits for the running import").isFalse();
         assertThatThrownBy(() -> store.countListings(ListingQuery.all())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("the store is closed");
-        slow.resume.countDown();
+        slow.release();
 
         get(importing);
         get(closing);
@@ -281,9 +213,9 @@ class WritersQueueTest {
     void closeRollsBackAnImportStillRunningAfterTheLockWaitAndNothingCommitsAfterItReturns() throws Exception {
         SqliteListingStore store = open(SqliteListingStore.builder(file).lockWait(Duration.ofMillis(500)));
         store.importListings(rows("keep", 10), ImportRequest.of("keep"));
-        Pausing slow = new Pausing("slow", 3_000, 1_500);
+        RowHooks.Held slow = pausing("slow", 3_000, 1_500);
         Future<?> importing = threads.submit(() -> store.importListings(slow, ImportRequest.of("slow")));
-        slow.awaitPause();
+        slow.awaitHeld();
         long start = System.nanoTime();
 
         store.close();
@@ -296,7 +228,7 @@ class WritersQueueTest {
             s.execute("BEGIN IMMEDIATE"); // the closed store holds no lock on the file any more
             s.execute("ROLLBACK");
         }
-        slow.resume.countDown();
+        slow.release();
         Throwable failure = catchThrowable(() -> get(importing));
         assertThat(failure.getCause()).isInstanceOf(StoreException.class)
                 .hasMessageContaining("Cannot import listings as import slow")
@@ -348,7 +280,7 @@ class WritersQueueTest {
         SqliteListingStore store = open(SqliteListingStore.builder(file));
         store.importListings(rows("keep", 10), ImportRequest.of("keep"));
         CountDownLatch parked = new CountDownLatch(1);
-        Iterator<Listing> parksUntilInterrupted = actingAtRow(rows("cut", 3_000), 1_500, () -> {
+        Iterator<Listing> parksUntilInterrupted = RowHooks.actingAtRow(rows("cut", 3_000), 1_500, () -> {
             parked.countDown();
             while (!Thread.currentThread().isInterrupted()) { // parking keeps the flag, as a busy reader would
                 LockSupport.parkNanos(1_000_000);
@@ -382,9 +314,9 @@ class WritersQueueTest {
     void maxConnectionsBoundsTheConnectionsAndACallerOverItFailsAfterTheConnectionWait() throws Exception {
         SqliteListingStore store = open(SqliteListingStore.builder(file).maxConnections(1)
                 .connectionWait(Duration.ofMillis(300)));
-        Pausing slow = new Pausing("slow", 2_000, 1_000);
+        RowHooks.Held slow = pausing("slow", 2_000, 1_000);
         Future<?> importing = threads.submit(() -> store.importListings(slow, ImportRequest.of("slow")));
-        slow.awaitPause();
+        slow.awaitHeld();
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> store.countListings(ListingQuery.all())).isInstanceOf(StoreException.class)
@@ -393,7 +325,7 @@ class WritersQueueTest {
                         + " of 300 ms");
         assertThat(millisSince(start)).isBetween(290L, 4_000L);
 
-        slow.resume.countDown();
+        slow.release();
         get(importing);
         assertThat(store.countListings(ListingQuery.all())).isEqualTo(2_000);
     }
@@ -407,7 +339,7 @@ class WritersQueueTest {
         for (int i = 0; i < SqliteListingStore.DEFAULT_MAX_CONNECTIONS; i++) {
             readers.add(threads.submit(() -> store.withConnection(c -> {
                 holding.countDown();
-                awaitUninterruptibly(release);
+                RowHooks.awaitUninterruptibly(release);
                 return null;
             })));
         }
@@ -427,9 +359,9 @@ class WritersQueueTest {
     @Test
     void interruptingAWriterThatWaitsForItsTurnFailsItAndKeepsTheFlag() throws Exception {
         SqliteListingStore store = open(SqliteListingStore.builder(file).lockWait(Duration.ofSeconds(30)));
-        Pausing first = new Pausing("first", 2_000, 1_000);
+        RowHooks.Held first = pausing("first", 2_000, 1_000);
         Future<?> holding = threads.submit(() -> store.importListings(first, ImportRequest.of("first")));
-        first.awaitPause();
+        first.awaitHeld();
         List<String> heard = new CopyOnWriteArrayList<>();
         SqliteListingStore queued = open(SqliteListingStore.builder(file).lockWait(Duration.ofSeconds(30))
                 .onLockWait(heard::add));
@@ -449,7 +381,7 @@ class WritersQueueTest {
         assertThat(failure.get(0)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("Cannot delete import first from " + file + ": the thread was interrupted");
         assertThat(flagAfter).isTrue();
-        first.resume.countDown();
+        first.release();
         get(holding);
         assertThat(importCounts()).containsExactly(Map.entry("first", 2_000L));
     }
