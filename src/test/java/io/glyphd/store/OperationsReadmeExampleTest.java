@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.glyphd.store.sqlite.SqliteListingStore;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with its common indentation removed.
  */
 class OperationsReadmeExampleTest {
-    private static final Path SOURCE = Path.of("src/test/java/io/glyphd/store/OperationsReadmeExampleTest.java");
+    private static final String SOURCE = "src/test/java/io/glyphd/store/OperationsReadmeExampleTest.java";
 
     @TempDir
     Path dir;
@@ -114,25 +110,10 @@ class OperationsReadmeExampleTest {
     @ParameterizedTest
     @ValueSource(strings = {"TEMPORARY", "HEALTH", "BACKUP", "PRUNE"})
     void theReadmeShowsThisExample(String name) throws IOException {
-        String source = Files.readString(SOURCE);
-        String begin = "// README-" + name + "-BEGIN\n";
-        int start = source.indexOf(begin) + begin.length();
-        String example = source.substring(start, source.lastIndexOf('\n', source.indexOf("// README-" + name
-                + "-END")) + 1);
-        int indent = example.lines().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        String expected = example.lines().map(l -> l.isBlank() ? "" : l.substring(indent))
-                .collect(Collectors.joining("\n"));
+        String expected = ReadmeExamples.example(SOURCE, name);
         if (name.equals("TEMPORARY")) {
             expected += "\n}"; // the block the example opens ends after the markers
         }
-
-        Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL)
-                .matcher(Files.readString(Path.of("README.md")));
-        boolean shown = false;
-        while (block.find()) {
-            shown |= block.group(1).contains(expected);
-        }
-        assertThat(shown).as("a ```java block of README.md holds:%n%s", expected).isTrue();
+        ReadmeExamples.assertReadmeShows(expected);
     }
 }

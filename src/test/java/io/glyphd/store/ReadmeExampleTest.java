@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.glyphd.store.sqlite.SqliteListingStore;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +20,7 @@ class ReadmeExampleTest {
     @SuppressWarnings("checkstyle:RegexpSinglelineJava")
     void theUsageExampleRuns() {
         Path file = dir.resolve("data/listings.sqlite3");
-        // README-BEGIN
+        // README-USAGE-BEGIN
         try (ListingStore store = new SqliteListingStore(file)) {
             Listing h100 = Listing.builder()
                     .canonicalModel("H100_PCIE_80GB").price(new BigDecimal("24999.99")).score(0.91)
@@ -45,7 +41,7 @@ class ReadmeExampleTest {
             for (ImportMetadata i : store.listImports()) {
                 System.out.println(i.importId() + ": " + i.recordCount() + " listings at " + i.importedAt());
             }
-            // README-END
+            // README-USAGE-END
             assertThat(result.recordCount()).isEqualTo(2);
             assertThat(best).singleElement().satisfies(l -> {
                 assertThat(l.price()).isEqualByComparingTo("24999.99");
@@ -57,17 +53,7 @@ class ReadmeExampleTest {
 
     @Test
     void theReadmeShowsThisExample() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/io/glyphd/store/ReadmeExampleTest.java"));
-        String example = source.substring(source.indexOf("// README-BEGIN\n") + "// README-BEGIN\n".length(),
-                source.indexOf("            // README-END"));
-        String expected = example.lines().map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
-                .collect(Collectors.joining("\n")) + "\n}";
-
-        Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL)
-                .matcher(Files.readString(Path.of("README.md")));
-        assertThat(block.find()).as("README.md has a ```java block").isTrue();
-        String readme = block.group(1);
-
-        assertThat(readme).contains(expected);
+        ReadmeExamples.assertReadmeShows(
+                ReadmeExamples.example("src/test/java/io/glyphd/store/ReadmeExampleTest.java", "USAGE") + "\n}");
     }
 }

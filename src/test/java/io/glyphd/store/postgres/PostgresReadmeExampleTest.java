@@ -7,14 +7,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
+import io.glyphd.store.ReadmeExamples;
 import io.glyphd.store.TestListings;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Runs the README's PostgreSQL example on a HikariCP pool, and checks the README shows exactly this code. */
@@ -46,19 +42,7 @@ class PostgresReadmeExampleTest {
 
     @Test
     void theReadmeShowsThisExample() throws IOException {
-        String source = Files.readString(
-                Path.of("src/test/java/io/glyphd/store/postgres/PostgresReadmeExampleTest.java"));
-        String example = source.substring(source.indexOf("// README-POSTGRES-BEGIN\n")
-                + "// README-POSTGRES-BEGIN\n".length(), source.indexOf("            // README-POSTGRES-END"));
-        String expected = example.lines().map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
-                .collect(Collectors.joining("\n"));
-
-        Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL)
-                .matcher(Files.readString(Path.of("README.md")));
-        boolean shown = false;
-        while (block.find()) {
-            shown |= block.group(1).contains(expected);
-        }
-        assertThat(shown).as("a ```java block of README.md holds:%n%s", expected).isTrue();
+        ReadmeExamples.assertReadmeShows(ReadmeExamples.example(
+                "src/test/java/io/glyphd/store/postgres/PostgresReadmeExampleTest.java", "POSTGRES"));
     }
 }

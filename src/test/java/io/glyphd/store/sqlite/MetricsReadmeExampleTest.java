@@ -3,18 +3,15 @@ package io.glyphd.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glyphd.store.ListingQuery;
+import io.glyphd.store.ReadmeExamples;
 import io.glyphd.store.TestListings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,19 +52,7 @@ class MetricsReadmeExampleTest {
 
     @Test
     void theReadmeShowsThisExample() throws IOException {
-        String source = Files.readString(
-                Path.of("src/test/java/io/glyphd/store/sqlite/MetricsReadmeExampleTest.java"));
-        String example = source.substring(source.indexOf("// README-METRICS-BEGIN\n")
-                + "// README-METRICS-BEGIN\n".length(), source.indexOf("            // README-METRICS-END"));
-        String expected = example.lines().map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
-                .collect(Collectors.joining("\n"));
-
-        Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL)
-                .matcher(Files.readString(Path.of("README.md")));
-        boolean shown = false;
-        while (block.find()) {
-            shown |= block.group(1).contains(expected);
-        }
-        assertThat(shown).as("a ```java block of README.md holds:%n%s", expected).isTrue();
+        ReadmeExamples.assertReadmeShows(ReadmeExamples.example(
+                "src/test/java/io/glyphd/store/sqlite/MetricsReadmeExampleTest.java", "METRICS"));
     }
 }
