@@ -58,12 +58,7 @@ class PostgresDatabaseTest {
 
     @Test
     void pooledConnectionsGoBackWithTheirSessionAsTheyCame() throws SQLException {
-        PostgresServer server = PostgresServer.shared();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
-        config.setUsername(server.user());
-        config.setPassword(server.password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = PostgresStores.poolOnNewDatabase(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             String searchPath;
             try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
@@ -93,13 +88,8 @@ class PostgresDatabaseTest {
 
     @Test
     void aPoolThatLendsConnectionsWithoutAutoCommitWorksAndGetsThemBackSo() throws SQLException {
-        PostgresServer server = PostgresServer.shared();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
-        config.setUsername(server.user());
-        config.setPassword(server.password());
+        HikariConfig config = PostgresStores.poolOnNewDatabase(1);
         config.setAutoCommit(false);
-        config.setMaximumPoolSize(1);
         try (HikariDataSource pool = new HikariDataSource(config);
                 PostgresListingStore store = PostgresListingStore.builder(pool).build()) {
             store.insertListings(TestListings.sample(4), "a");
@@ -114,12 +104,7 @@ class PostgresDatabaseTest {
 
     @Test
     void aStreamGivesItsConnectionBackAsItCame() throws SQLException {
-        PostgresServer server = PostgresServer.shared();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
-        config.setUsername(server.user());
-        config.setPassword(server.password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = PostgresStores.poolOnNewDatabase(1);
         config.setConnectionTimeout(1_000);
         try (HikariDataSource pool = new HikariDataSource(config);
                 PostgresListingStore store = PostgresListingStore.builder(pool).build()) {

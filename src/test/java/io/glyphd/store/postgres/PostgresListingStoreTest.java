@@ -32,12 +32,7 @@ class PostgresListingStoreTest extends ListingStoreContract {
 
     @Override
     protected ListingStore openStoreWithOneConnection(Path dir) {
-        PostgresServer server = PostgresServer.shared();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
-        config.setUsername(server.user());
-        config.setPassword(server.password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = PostgresStores.poolOnNewDatabase(1);
         config.setConnectionTimeout(1_000);
         onePool = new HikariDataSource(config);
         return PostgresListingStore.builder(onePool).build();

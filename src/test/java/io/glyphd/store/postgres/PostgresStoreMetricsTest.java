@@ -36,12 +36,7 @@ class PostgresStoreMetricsTest extends StoreMetricsContract {
 
     @Test
     void aCallerThatFindsTheCallersPoolExhaustedIsCountedAsPendingThenAsAConnectionTimeout() throws Exception {
-        PostgresServer server = PostgresServer.shared();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
-        config.setUsername(server.user());
-        config.setPassword(server.password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = PostgresStores.poolOnNewDatabase(1);
         config.setConnectionTimeout(1_000);
         try (HikariDataSource pool = new HikariDataSource(config);
                 ListingStore small = PostgresListingStore.builder(pool).metrics(registry, "small").build();

@@ -1,5 +1,6 @@
 package io.glyphd.store.postgres;
 
+import com.zaxxer.hikari.HikariConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,5 +43,16 @@ final class PostgresStores {
     /** Opens a store in a fresh schema of the shared database. */
     static PostgresListingStore fresh() {
         return PostgresListingStore.builder(sharedDatabase()).schema(freshSchema()).build();
+    }
+
+    /** Returns a HikariCP configuration of at most {@code maxPoolSize} connections to a new, empty database. */
+    static HikariConfig poolOnNewDatabase(int maxPoolSize) {
+        PostgresServer server = PostgresServer.shared();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.jdbcUrl(server.createDatabase()));
+        config.setUsername(server.user());
+        config.setPassword(server.password());
+        config.setMaximumPoolSize(maxPoolSize);
+        return config;
     }
 }
