@@ -196,34 +196,50 @@ final class SqliteDatabase implements Database {
      * from this call) is over. The connection is discarded after any failure.
      */
     private <T> T withBusyRetries(String action, JdbcWork<T> work) {
+        return retryingBusy(action, true, () -> {
+            Connection connection = connection(action);
+            boolean broken = true;
+            try {
+                T result = work.run(connection);
+                broken = false;
+                return result;
+            } finally {
+                pool.release(connection, broken);
+            }
+        });
+    }
+
+    /** One try of a unit of work, which cleans up after itself; see {@link #retryingBusy}. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code attempt}, and if {@code mayRetry}, again after each BUSY error until the lock wait (counted from
+     * this call) is over; any other failure, or BUSY past the lock wait, is translated to a {@link StoreException}
+     * naming {@code action}. Not for writes, whose retry depends on how far the transaction got (see
+     * {@link #write(String, BooleanSupplier, JdbcWork)}).
+     */
+    private <T> T retryingBusy(String action, boolean mayRetry, Attempt<T> attempt) {
         long deadline = System.nanoTime() + lockWaitNanos;
-        for (int attempt = 1; ; attempt++) {
-            Connection connection = null;
-            boolean broken = false;
+        for (int tried = 1; ; tried++) {
             busy.begin(deadline, NOBODY);
             try {
-                connection = connection(action);
-                return work.run(connection);
+                return attempt.run();
             } catch (SQLException e) {
-                broken = true;
                 throwIfStopped(action, e, "");
-                if (!SqliteErrors.isBusy(e)) {
+                if (!mayRetry || !SqliteErrors.isBusy(e)) {
                     throw SqliteErrors.translate(action, file, e);
                 }
                 if (System.nanoTime() - deadline >= 0) {
-                    throw SqliteErrors.busy(action, file, e, lockWait, attempt);
+                    throw SqliteErrors.busy(action, file, e, lockWait, tried);
                 }
                 metrics.retried(SqliteErrors.kind(e));
-            } catch (RuntimeException | Error e) {
-                broken = true;
-                throw e;
             } finally {
                 busy.end();
-                if (connection != null) {
-                    pool.release(connection, broken);
-                }
             }
-            pause(action, attempt);
+            pause(action, tried);
         }
     }
 
@@ -253,10 +269,8 @@ final class SqliteDatabase implements Database {
         @Override
         protected <T> T run(JdbcWork<T> work) {
             ensureOpen(action);
-            long deadline = System.nanoTime() + lockWaitNanos;
-            boolean first = held() == null;
-            for (int attempt = 1; ; attempt++) {
-                busy.begin(deadline, NOBODY);
+            // Only the first unit of work may run again: a later one would read another snapshot.
+            return retryingBusy(action, held() == null, () -> {
                 try {
                     if (held() == null) {
                         Connection connection = SqliteDatabase.this.connection(action);
@@ -266,19 +280,9 @@ final class SqliteDatabase implements Database {
                     return work.run(held());
                 } catch (SQLException e) {
                     drop(SqliteErrors.poisonsConnection(e));
-                    throwIfStopped(action, e, "");
-                    if (!first || !SqliteErrors.isBusy(e)) {
-                        throw SqliteErrors.translate(action, file, e);
-                    }
-                    if (System.nanoTime() - deadline >= 0) {
-                        throw SqliteErrors.busy(action, file, e, lockWait, attempt);
-                    }
-                    metrics.retried(SqliteErrors.kind(e));
-                } finally {
-                    busy.end();
+                    throw e;
                 }
-                pause(action, attempt);
-            }
+            });
         }
 
         /** Ends the read transaction and gives the connection back, or discards it if ending fails. */
