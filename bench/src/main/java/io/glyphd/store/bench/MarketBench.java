@@ -42,7 +42,8 @@ public final class MarketBench {
         switch (args[0]) {
             case "build" -> build(dir, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000);
             case "measure" -> measure(dir, args.length > 2 ? Integer.parseInt(args[2]) : 1_000);
-            default -> throw new IllegalArgumentException("build or measure, was " + args[0]);
+            case "export" -> exportOnly(dir, Order.valueOf(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("build, measure or export, was " + args[0]);
         }
     }
 
@@ -166,6 +167,19 @@ public final class MarketBench {
                         export(store, order, rows);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@code export FILE ORDER ROUNDS}: only the streaming export of every row of one store, {@code ROUNDS} times in
+     * this JVM (the first a warm-up, marked so), for builds compared side by side by alternating processes.
+     */
+    private static void exportOnly(Path file, Order order, int rounds) throws Exception {
+        try (ListingStore store = SqliteListingStore.openReadOnly(file)) {
+            long rows = store.countListings(ListingQuery.all());
+            for (int round = 0; round < rounds; round++) {
+                System.out.println((round == 0 ? "warm-up " : "") + exportRow(store, order, rows));
             }
         }
     }
