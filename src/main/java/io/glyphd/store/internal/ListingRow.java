@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The listing columns of one result row, read the way a dialect stores them: column numbers are those of
- * {@link ListingQueries#listingColumns}, whatever the dialect's {@link SqlDialect#listingSelectList} made of them.
+ * {@link ListingQueries#listingColumns}, whatever the dialect's {@link SqlDialect#listingLayout} made of them.
  * One instance reads one row, once per column; not thread-safe.
  */
 public abstract class ListingRow {
@@ -65,7 +65,12 @@ public abstract class ListingRow {
         PLAIN
     }
 
-    /** One listing column: its expression over aliases {@code l} (listings) and {@code i} (imports), its kind. */
+    /**
+     * One listing column.
+     *
+     * @param expression the column over aliases {@code l} (listings) and {@code i} (imports)
+     * @param kind what it holds
+     */
     public record Column(String expression, Kind kind) {
     }
 
