@@ -35,6 +35,7 @@ public final class ListingQueries {
 
     private final SqlDialect dialect;
     private final ListingSql listingSql;
+    private final ListingRow.Layout layout;
     private final String listingColumns;
     private final String offerColumns;
     private final String selectListings;
@@ -44,14 +45,41 @@ public final class ListingQueries {
     public ListingQueries(SqlDialect dialect) {
         this.dialect = dialect;
         this.listingSql = new ListingSql(dialect);
-        String columns = """
-                i.import_id, l.import_index, l.canonical_model, l.%s, l.score, l.vram_gb, l.tdp_watts,
-                l.mig_support, l.nvlink, l.generation, l.cuda_cores, l.slot_width, l.pcie_generation, l.form_factor,
-                l.title, l.condition, l.quantity, l.availability, l.min_order_qty, l.seller, l.region, l.source_url,
-                l.source_type, l.seen_at, l.match_type, l.match_score, l.notes, l.warnings, l.heuristics"""
-                .formatted(dialect.priceColumn());
-        this.listingColumns = columns + ", CAST(NULL AS integer) AS offer_rows";
-        this.offerColumns = columns + ", " + listingSql.offerRowsColumn() + " AS offer_rows";
+        // Price and score stay as they are because a merge of several models orders by them by name; slot width
+        // and match score because they are reals.
+        List<ListingRow.Column> columns = List.of(
+                new ListingRow.Column("i.import_id", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.import_index", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.canonical_model", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l." + dialect.priceColumn(), ListingRow.Kind.PLAIN),
+                new ListingRow.Column("l.score", ListingRow.Kind.PLAIN),
+                new ListingRow.Column("l.vram_gb", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.tdp_watts", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.mig_support", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.nvlink", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.generation", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.cuda_cores", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.slot_width", ListingRow.Kind.PLAIN),
+                new ListingRow.Column("l.pcie_generation", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.form_factor", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.title", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.condition", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.quantity", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.availability", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.min_order_qty", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.seller", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.region", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.source_url", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.source_type", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.seen_at", ListingRow.Kind.INTEGER),
+                new ListingRow.Column("l.match_type", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.match_score", ListingRow.Kind.PLAIN),
+                new ListingRow.Column("l.notes", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.warnings", ListingRow.Kind.TEXT),
+                new ListingRow.Column("l.heuristics", ListingRow.Kind.TEXT));
+        this.layout = dialect.listingLayout(columns);
+        this.listingColumns = layout.selectList() + ", CAST(NULL AS integer) AS offer_rows";
+        this.offerColumns = layout.selectList() + ", " + listingSql.offerRowsColumn() + " AS offer_rows";
         String from = ", l.id AS " + ListingSql.ID_ALIAS + ", l.import_key FROM listings l JOIN imports i"
                 + " ON i.id = l.import_key";
         this.selectListings = "SELECT " + listingColumns + from;
@@ -222,17 +250,15 @@ public final class ListingQueries {
 
     /** Maps one row of {@link #listingColumns(ListingQuery)}. */
     public Listing mapListing(ResultSet rs) throws SQLException {
+        ListingRow r = layout.row(rs);
         return new Listing(
-                rs.getString(3), dialect.readPrice(rs, 4), rs.getDouble(5),
-                JdbcValues.getInteger(rs, 6), JdbcValues.getInteger(rs, 7), JdbcValues.getInteger(rs, 8),
-                dialect.readBoolean(rs, 9), rs.getString(10), JdbcValues.getInteger(rs, 11),
-                JdbcValues.getDouble(rs, 12), JdbcValues.getInteger(rs, 13), rs.getString(14),
-                rs.getString(15), rs.getString(16), JdbcValues.getInteger(rs, 17), rs.getString(18),
-                JdbcValues.getInteger(rs, 19), rs.getString(20), rs.getString(21), rs.getString(22),
-                rs.getString(23), dialect.readInstant(rs, 24), rs.getString(25),
-                JdbcValues.getDouble(rs, 26), rs.getString(27), rs.getString(28),
-                dialect.readHeuristics(rs, 29), rs.getString(1), rs.getInt(2),
-                JdbcValues.getInteger(rs, OFFER_ROWS_COLUMN));
+                r.text(3), r.price(4), r.realValue(5),
+                r.integer(6), r.integer(7), r.integer(8), r.bool(9), r.text(10), r.integer(11),
+                r.real(12), r.integer(13), r.text(14),
+                r.text(15), r.text(16), r.integer(17), r.text(18), r.integer(19), r.text(20),
+                r.text(21), r.text(22), r.text(23), r.instant(24),
+                r.text(25), r.real(26), r.text(27), r.text(28), r.heuristics(29),
+                r.text(1), r.integer(2), JdbcValues.getInteger(rs, OFFER_ROWS_COLUMN));
     }
 
     private ImportMetadata mapImport(ResultSet rs) throws SQLException {

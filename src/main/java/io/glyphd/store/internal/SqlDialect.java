@@ -76,6 +76,21 @@ public interface SqlDialect {
     /** Returns {@code expression DESC} with nulls sorted last. */
     String descendingNullsLast(String expression);
 
+    /**
+     * Returns how this engine selects and reads the listing columns: by default each column as itself, read through
+     * the {@code read*} methods below.
+     *
+     * @param columns the columns, column {@code n} at index {@code n - 1}
+     */
+    default ListingRow.Layout listingLayout(List<ListingRow.Column> columns) {
+        return ListingRow.columns(this, columns);
+    }
+
+    /** Reads a text column, or null. */
+    default String readText(ResultSet rs, int column) throws SQLException {
+        return rs.getString(column);
+    }
+
     /** Reads a price column (never null). */
     BigDecimal readPrice(ResultSet rs, int column) throws SQLException;
 

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class JsonCodecTest {
@@ -105,5 +110,45 @@ class JsonCodecTest {
         assertThat(JsonCodec.readStoredObject(null)).isEmpty();
         Map<String, Object> broken = JsonCodec.readStoredObject("[1]");
         assertThatThrownBy(broken::size).isInstanceOf(IllegalStateException.class).hasMessageContaining("JSON object");
+    }
+
+    @Test
+    void aStoredObjectFirstUsedByManyThreadsAtOnceIsTheSameEqualMapToEach() throws Exception {
+        String stored = "{\"k\":\"v\",\"n\":[1,{\"deep\":true}],\"x\":1.5}";
+        Map<String, Object> eager = JsonCodec.readObject(stored);
+        int threads = 8;
+        for (int round = 0; round < 200; round++) {
+            Map<String, Object> lazy = JsonCodec.readStoredObject(stored);
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<List<Object>>> seen = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int which = t;
+                    seen.add(pool.submit(() -> {
+                        start.await();
+                        // each thread's first access is a different method, so every path may be the one that parses
+                        Object first = switch (which % 4) {
+                            case 0 -> lazy.get("n");
+                            case 1 -> lazy.hashCode();
+                            case 2 -> lazy.size();
+                            default -> lazy.toString();
+                        };
+                        return List.of(first, lazy.equals(eager), lazy.hashCode(), lazy.toString(), lazy.get("n"));
+                    }));
+                }
+                start.countDown();
+                for (Future<List<Object>> f : seen) {
+                    List<Object> view = f.get();
+                    assertThat(view.get(1)).isEqualTo(true);
+                    assertThat(view.get(2)).isEqualTo(eager.hashCode());
+                    assertThat(view.get(3)).isEqualTo(eager.toString());
+                    assertThat(view.get(4)).isEqualTo(List.of(1, Map.of("deep", true)));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(JsonCodec.writeObject(lazy)).isSameAs(stored);
+        }
     }
 }

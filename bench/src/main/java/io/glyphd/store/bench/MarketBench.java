@@ -1,16 +1,21 @@
 package io.glyphd.store.bench;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.Listing;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingQuery.Order;
 import io.glyphd.store.ListingStore;
+import io.glyphd.store.postgres.PostgresListingStore;
 import io.glyphd.store.sqlite.SqliteListingStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,11 +43,47 @@ public final class MarketBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[1]);
+        Path dir = args[0].startsWith("pg-") ? null : Path.of(args[1]);
         switch (args[0]) {
             case "build" -> build(dir, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000);
             case "measure" -> measure(dir, args.length > 2 ? Integer.parseInt(args[2]) : 1_000);
-            default -> throw new IllegalArgumentException("build or measure, was " + args[0]);
+            case "export" -> exportOnly(dir, Order.valueOf(args[2]), Integer.parseInt(args[3]));
+            default -> pg(args);
+        }
+    }
+
+    /**
+     * {@code pg-build JDBC_URL [ROWS]}: one import of {@code ROWS} generated listings (default 1,000,000) into an
+     * empty PostgreSQL database, then VACUUM (ANALYZE); {@code pg-export JDBC_URL ORDER ROUNDS}: the streaming export
+     * of {@code export} on it, through a HikariCP pool of 2 as in {@link PgBench}.
+     */
+    private static void pg(String[] args) throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(args[1]);
+        config.setMaximumPoolSize(2);
+        try (HikariDataSource pool = new HikariDataSource(config);
+                ListingStore store = PostgresListingStore.builder(pool).build()) {
+            switch (args[0]) {
+                case "pg-build" -> {
+                    int rows = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+                    long t = System.nanoTime();
+                    store.importListings(ListingGenerator.listings(1, rows, 1),
+                            new ImportRequest("base", "wamatek", null));
+                    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                        s.execute("VACUUM (ANALYZE)");
+                    }
+                    System.err.printf(Locale.ROOT, "%,d rows in %.1f s%n", rows, (System.nanoTime() - t) / 1e9);
+                }
+                case "pg-export" -> {
+                    long rows = store.countListings(ListingQuery.all());
+                    for (int round = 0; round < Integer.parseInt(args[3]); round++) {
+                        System.out.println((round == 0 ? "warm-up " : "")
+                                + exportRow(store, Order.valueOf(args[2]), rows));
+                    }
+                }
+                default -> throw new IllegalArgumentException("build, measure, export, pg-build or pg-export, was "
+                        + args[0]);
+            }
         }
     }
 
@@ -166,6 +207,19 @@ public final class MarketBench {
                         export(store, order, rows);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@code export FILE ORDER ROUNDS}: only the streaming export of every row of one store, {@code ROUNDS} times in
+     * this JVM (the first a warm-up, marked so), for builds compared side by side by alternating processes.
+     */
+    private static void exportOnly(Path file, Order order, int rounds) throws Exception {
+        try (ListingStore store = SqliteListingStore.openReadOnly(file)) {
+            long rows = store.countListings(ListingQuery.all());
+            for (int round = 0; round < rounds; round++) {
+                System.out.println((round == 0 ? "warm-up " : "") + exportRow(store, order, rows));
             }
         }
     }
