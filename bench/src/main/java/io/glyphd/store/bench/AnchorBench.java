@@ -230,6 +230,7 @@ final class AnchorBench {
                 String.valueOf(firstId), importId, String.valueOf(warmup)));
         String text = exec(command);
         double process = (System.nanoTime() - start) / 1e9;
+        text.lines().filter(l -> l.startsWith("THREADS")).forEach(System.err::println); // where the window's CPU went
         String[] r = resultLine(text);
         Phases logged = phases(text, count);
         return new Phases(logged.total(), logged.rows(), logged.rebuild(), logged.commit(), nanos(r[6]), nanos(r[3]),
