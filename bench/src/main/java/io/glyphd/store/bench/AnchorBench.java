@@ -223,10 +223,14 @@ final class AnchorBench {
     private Phases runApi(String variant, Path db, long seed, int count, long firstId, String importId)
             throws Exception {
         long start = System.nanoTime();
-        String text = exec(List.of(Bench.javaBinary(), "-Xmx3g", "-Dlogback.configurationFile=anchor-logback.xml",
-                "-cp", classpath(variant), AnchorApiChild.class.getName(), db.toString(), String.valueOf(seed),
-                String.valueOf(count), String.valueOf(firstId), importId, String.valueOf(warmup)));
+        List<String> command = new ArrayList<>(List.of(Bench.javaBinary(), "-Xmx3g"));
+        command.addAll(nativeLibrary(variant));
+        command.addAll(List.of("-Dlogback.configurationFile=anchor-logback.xml", "-cp", classpath(variant),
+                AnchorApiChild.class.getName(), db.toString(), String.valueOf(seed), String.valueOf(count),
+                String.valueOf(firstId), importId, String.valueOf(warmup)));
+        String text = exec(command);
         double process = (System.nanoTime() - start) / 1e9;
+        text.lines().filter(l -> l.startsWith("THREADS")).forEach(System.err::println); // where the window's CPU went
         String[] r = resultLine(text);
         Phases logged = phases(text, count);
         return new Phases(logged.total(), logged.rows(), logged.rebuild(), logged.commit(), nanos(r[6]), nanos(r[3]),
@@ -236,10 +240,15 @@ final class AnchorBench {
     private Phases runCli(String variant, Path db, Path csv, String importId) throws Exception {
         Path time = work.resolve("anchor-time.txt");
         long start = System.nanoTime();
-        String text = exec(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", time.toString(), Bench.javaBinary(),
-                "-Xmx256m", "-Dlogback.configurationFile=anchor-logback.xml", "-cp", classpath(variant),
-                "io.glyphd.store.cli.Main", "import", "--db", db.toString(), "--import-id", importId, "-vv",
-                csv.toString()));
+        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", time.toString(),
+                Bench.javaBinary(), "-Xmx256m"));
+        command.addAll(nativeLibrary(variant));
+        // The command line binds SLF4J to its own console logger unless a provider is named: logback, for the
+        // timestamps the phases are read from.
+        command.addAll(List.of("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider",
+                "-Dlogback.configurationFile=anchor-logback.xml", "-cp", classpath(variant), "io.glyphd.store.cli.Main",
+                "import", "--db", db.toString(), "--import-id", importId, "-vv", csv.toString()));
+        String text = exec(command);
         double process = (System.nanoTime() - start) / 1e9;
         String[] usage = lastLine(Files.readString(time)).split(" ");
         Phases logged = phases(text, -1);
@@ -247,9 +256,22 @@ final class AnchorBench {
                 process, Double.parseDouble(usage[1]) + Double.parseDouble(usage[2]), Long.parseLong(usage[0]));
     }
 
-    /** The benchmark's class path, behind a variant's jar (another build of the library) if given. */
+    /**
+     * The benchmark's class path, behind a variant's jar (another build of the library) if given. A variant that
+     * names a {@code .so} file is another build of sqlite-jdbc's native library instead ({@link #nativeLibrary}).
+     */
     private static String classpath(String variant) {
-        return (variant == null ? "" : variant + java.io.File.pathSeparator) + System.getProperty("java.class.path");
+        return (variant == null || variant.endsWith(".so") ? "" : variant + java.io.File.pathSeparator)
+                + System.getProperty("java.class.path");
+    }
+
+    /** For a variant that names a native library: the options that make sqlite-jdbc load it instead of its own. */
+    private static List<String> nativeLibrary(String variant) {
+        if (variant == null || !variant.endsWith(".so")) {
+            return List.of();
+        }
+        Path library = Path.of(variant).toAbsolutePath();
+        return List.of("-Dorg.sqlite.lib.path=" + library.getParent(), "-Dorg.sqlite.lib.name=" + library.getFileName());
     }
 
     /**
