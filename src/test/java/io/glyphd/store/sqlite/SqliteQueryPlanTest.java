@@ -200,6 +200,16 @@ class SqliteQueryPlanTest {
     }
 
     @Test
+    void theModelIndexesCarryTheImportKeySoTheCurrentMarketOfAModelIsCountedOnTheIndexAlone() {
+        List<String> plan = plan(queries().listingSql().count(ListingQuery.builder().model("RTX_4090").current()
+                .build()));
+        assertThat(plan).as(String.join("\n", plan))
+                .anySatisfy(line -> assertThat(line).matches(
+                        "SEARCH l USING COVERING INDEX listings_model_(score|price) \\(canonical_model=\\?\\)"))
+                .noneSatisfy(line -> assertThat(line).startsWith("SCAN l"));
+    }
+
+    @Test
     void theCurrentMarketInEachOrderIsTestedOnThatOrdersIndexNotSorted() {
         assertMarketPlan(selectPlan(ListingQuery.builder().current().orderBy(Order.SCORE_DESC).build()),
                 "listings_score", null);

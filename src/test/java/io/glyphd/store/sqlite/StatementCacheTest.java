@@ -1,8 +1,11 @@
 package io.glyphd.store.sqlite;
 
+import static io.glyphd.store.TestListings.listing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.glyphd.store.Listing;
+import io.glyphd.store.ListingQuery;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -170,6 +173,24 @@ class StatementCacheTest {
             }
         }
         assertThat(ConnectionPool.StatementCache.idleStatements(connection)).isEqualTo(1);
+    }
+
+    @Test
+    void theStoresQueriesReuseTheirStatements() {
+        try (SqliteListingStore store = SqliteListingStore.builder(dir.resolve("store.sqlite3")).maxConnections(1)
+                .build()) {
+            store.insertListings(List.of(listing("RTX_4090", "1500.00", 0.5), listing("RTX_4090", "1400.00", 0.6)),
+                    "one");
+            ListingQuery query = ListingQuery.builder().model("rtx_4090").orderBy(ListingQuery.Order.SCORE_DESC)
+                    .build();
+            int before = store.withConnection(ConnectionPool.StatementCache::idleStatements);
+            assertThat(store.queryListings(query)).hasSize(2);
+            int after = store.withConnection(ConnectionPool.StatementCache::idleStatements);
+            assertThat(store.queryListings(query)).extracting(Listing::score).containsExactly(0.6, 0.5);
+            assertThat(store.countListings(query)).isEqualTo(2);
+            assertThat(after).as("the query's statement kept").isEqualTo(before + 1);
+            assertThat(store.withConnection(ConnectionPool.StatementCache::idleStatements)).isEqualTo(after + 1);
+        }
     }
 
     private static List<String> values(PreparedStatement statement, int from) throws SQLException {
