@@ -440,6 +440,29 @@ public abstract class ListingAnalyticsContract {
     }
 
     @Test
+    void statsOfAnImportAreTheSameWhetherItHoldsMostOfTheStoreOrLittle() {
+        // A backend may read an import that holds much of the store differently from a small one (SQLite: from a
+        // fifth of the rows on); FIRST holds about half of importBoth's rows, then under a tenth.
+        List<Listing> stored = new ArrayList<>(importBoth());
+        List<ModelStats> expected = expectedStats(stored, l -> l.importId().equals(FIRST));
+        assertStats(store.modelStats(ListingQuery.builder().importId(FIRST).build()), expected);
+        List<Listing> bulk = new ArrayList<>();
+        for (int copy = 0; copy < 10; copy++) {
+            bulk.addAll(WamatekImports.second());
+        }
+        store.insertListings(bulk, new ImportRequest("bulk", "bulk.csv", null));
+        for (int i = 0; i < bulk.size(); i++) {
+            stored.add(bulk.get(i).withProvenance("bulk", i + 1));
+        }
+
+        assertStats(store.modelStats(ListingQuery.builder().importId(FIRST).build()), expected);
+        assertStats(store.modelStats(ListingQuery.builder().importId("bulk").build()),
+                expectedStats(stored, l -> l.importId().equals("bulk")));
+        assertStats(store.modelStats(ListingQuery.builder().importId(FIRST).minScore(0.2).build()),
+                expectedStats(stored, l -> l.importId().equals(FIRST) && l.score() >= 0.2));
+    }
+
+    @Test
     void statsOverSeveralImportsCountEveryRow() {
         List<Listing> stored = importBoth();
 

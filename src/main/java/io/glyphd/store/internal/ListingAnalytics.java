@@ -31,6 +31,9 @@ public final class ListingAnalytics {
     /** First column after the listing columns in a {@link SqlDialect#modelStats} row. */
     private static final int STATS = 31;
 
+    private static final String LARGE_SHARE = "SELECT i.record_count * 5 >= (SELECT sum(a.record_count)"
+            + " FROM imports a) FROM imports i WHERE i.import_id = ?";
+
     private final ListingQueries queries;
     private final SqlDialect dialect;
 
@@ -129,9 +132,22 @@ public final class ListingAnalytics {
         return dialect.modelStats(queries.listingColumns(filter), where.toString(), parameters);
     }
 
-    /** Returns per-model statistics over the listings a filter selects. */
+    /**
+     * Returns per-model statistics over the listings a filter selects. A filter on one import alone, where that
+     * import holds at least a fifth of the store's listings (by the imports' record counts, read in the same
+     * snapshot), takes the dialect's {@link SqlDialect#modelStatsOfLargeImport} form if it has one: seeking a large
+     * import's rows reads a table row for each and sorts them by model, which costs more than one pass over a
+     * covering model index. Either form gives the same statistics.
+     */
     public List<ModelStats> modelStats(Connection connection, ListingQuery filter) throws SQLException {
         Sql sql = modelStatsSql(filter);
+        if (filter.importId() != null) {
+            Sql largeImport = dialect.modelStatsOfLargeImport(queries.listingColumns(filter), filter.importId());
+            if (largeImport != null && sql.equals(modelStatsSql(ListingQuery.builder().importId(filter.importId())
+                    .build())) && holdsLargeShare(connection, filter.importId())) {
+                sql = largeImport;
+            }
+        }
         List<ModelStats> stats = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
             sql.bind(statement);
@@ -142,6 +158,16 @@ public final class ListingAnalytics {
             }
         }
         return stats;
+    }
+
+    /** Returns true if the import holds at least a fifth of all listings, by the imports' record counts. */
+    private static boolean holdsLargeShare(Connection connection, String importId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(LARGE_SHARE)) {
+            statement.setString(1, importId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     private ModelStats mapModelStats(ResultSet rs) throws SQLException {

@@ -128,6 +128,16 @@ public interface SqlDialect {
      */
     Sql modelStats(String listingColumns, String where, List<Object> parameters);
 
+    /**
+     * Returns the statistics {@link #modelStats} gives for a filter on one import alone, in a form that reads every
+     * listing's entry of a model index carrying the import key instead of seeking the import's rows: cheaper once
+     * the import holds a large share of the store (see {@link ListingAnalytics}), or null where the dialect has no
+     * such form. Its one parameter is the import id.
+     */
+    default Sql modelStatsOfLargeImport(String listingColumns, String importId) {
+        return null;
+    }
+
     /** Reads the median a {@link #modelStats} row holds in its median column, in USD, within [min, max]. */
     BigDecimal readMedian(ResultSet rs, int column, BigDecimal min, BigDecimal max) throws SQLException;
 

@@ -88,6 +88,28 @@ final class SqliteDialect implements SqlDialect {
                 ORDER BY b.score DESC, b.id DESC LIMIT 1)
             JOIN imports i ON i.id = l.import_key
             ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
+    /**
+     * Per-model statistics of one import (the import id is parameter 1), the same values as {@link #MODEL_STATS}
+     * with that filter alone. %1$s: the listing columns; %2$s: the median aggregate. One pass over the covering
+     * index (canonical_model, price_micros, id, score, import_key), which tests the import key on each entry (the
+     * unary + keeps the import's own index out) and delivers each model's rows together, in price order; the best
+     * listing is one walk down (canonical_model, score, id, import_key) from its top to the import's first entry.
+     */
+    private static final String MODEL_STATS_IMPORT = """
+            SELECT %1$s, g.canonical_model, g.listing_count, g.min_price, g.median_price, g.max_price,
+                g.whole_dollars, g.micro_dollars, g.average_score
+            FROM (SELECT min(l.canonical_model COLLATE BINARY) AS canonical_model, count(*) AS listing_count,
+                    min(l.price_micros) AS min_price, %2$s AS median_price, max(l.price_micros) AS max_price,
+                    sum(l.price_micros / 1000000) AS whole_dollars, sum(l.price_micros %% 1000000) AS micro_dollars,
+                    avg(l.score) AS average_score
+                FROM listings l
+                WHERE +l.import_key = (SELECT k.id FROM imports k WHERE k.import_id = ?1)
+                GROUP BY l.canonical_model) g
+            JOIN listings l ON l.id = (SELECT b.id FROM listings b WHERE b.canonical_model = g.canonical_model
+                AND +b.import_key = (SELECT k.id FROM imports k WHERE k.import_id = ?1)
+                ORDER BY b.score DESC, b.id DESC LIMIT 1)
+            JOIN imports i ON i.id = l.import_key
+            ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
 
     /**
      * The current imports: those no import of the same source is newer than (later imported_at, or as late and
@@ -264,6 +286,11 @@ final class SqliteDialect implements SqlDialect {
         List<Object> twice = new ArrayList<>(parameters);
         twice.addAll(parameters);
         return new Sql(text, twice);
+    }
+
+    @Override
+    public Sql modelStatsOfLargeImport(String listingColumns, String importId) {
+        return new Sql(MODEL_STATS_IMPORT.formatted(listingColumns, MEDIAN), List.of(importId));
     }
 
     @Override

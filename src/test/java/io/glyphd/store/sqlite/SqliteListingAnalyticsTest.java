@@ -7,6 +7,7 @@ import io.glyphd.store.ListingAnalyticsContract;
 import io.glyphd.store.ListingQuery;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.ModelStats;
+import io.glyphd.store.internal.ListingQueries;
 import io.glyphd.store.internal.Sql;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
                 .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"))
                 .anySatisfy(step -> assertThat(step).startsWith("SEARCH l USING INDEX sqlite_autoindex_listings_1"))
                 .anySatisfy(step -> assertThat(step)
-                        .contains("USING INDEX listings_model_score (canonical_model=? AND score=?)"));
+                        .contains("USING COVERING INDEX listings_model_score (canonical_model=? AND score=?)"));
         assertThat(plan(statsSql(ListingQuery.builder().model("RTX_4090").build())))
                 .noneSatisfy(step -> assertThat(step).startsWith("SCAN l"));
     }
@@ -84,6 +85,24 @@ class SqliteListingAnalyticsTest extends ListingAnalyticsContract {
                 .anySatisfy(step -> assertThat(step).startsWith("SEARCH cj USING COVERING INDEX imports_source"))
                 .anySatisfy(step -> assertThat(step).startsWith("SEARCH d USING COVERING INDEX listings_identity"
                         + " (source_url=? AND canonical_model=? AND import_key=? AND import_index<?)"));
+    }
+
+    @Test
+    void statsOfALargeImportAreOnePassOverTheCoveringModelIndex() {
+        List<String> plan = plan(SqliteDialect.INSTANCE.modelStatsOfLargeImport(
+                new ListingQueries(SqliteDialect.INSTANCE).listingColumns(ListingQuery.all()), "a"));
+
+        assertThat(plan).as(String.join("\n", plan))
+                .contains("SCAN l USING COVERING INDEX listings_model_price")
+                .noneSatisfy(step -> assertThat(step).contains("FOR GROUP BY"))
+                .allSatisfy(step -> {
+                    if (step.startsWith("SCAN") || step.startsWith("SEARCH")) {
+                        assertThat(step).matches("SCAN l USING COVERING INDEX listings_model_price|SCAN g|"
+                                + "SEARCH [li] USING INTEGER PRIMARY KEY \\(rowid=\\?\\)|"
+                                + "SEARCH k USING COVERING INDEX sqlite_autoindex_imports_1 \\(import_id=\\?\\)|"
+                                + "SEARCH b USING COVERING INDEX listings_model_score \\(canonical_model=\\?\\)");
+                    }
+                });
     }
 
     @Test

@@ -121,7 +121,7 @@ class SqliteMigrationTest {
 
         assertThat(SqliteSchema.inspect(file)).isEqualTo(SqliteSchema.State.CURRENT);
         try (Connection c = raw(file)) {
-            assertThat(number(c, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT_VERSION).isEqualTo(4);
+            assertThat(number(c, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT_VERSION).isEqualTo(5);
             assertThat(strings(c, "SELECT name FROM pragma_index_info('imports_source') ORDER BY seqno"))
                     .containsExactly("source", "imported_at");
             assertThat(number(c, "PRAGMA application_id")).isEqualTo(SqliteSchema.APPLICATION_ID);
@@ -135,6 +135,11 @@ class SqliteMigrationTest {
             assertThat(number(c, "SELECT count(*) FROM imports WHERE fingerprint IS NULL")).isEqualTo(3);
             assertThat(strings(c, "SELECT name FROM pragma_index_info('imports_fingerprint')"))
                     .containsExactly("fingerprint");
+            // Version 5: the model indexes carry the import key after the row id.
+            assertThat(strings(c, "SELECT name FROM pragma_index_info('listings_model_score') ORDER BY seqno"))
+                    .containsExactly("canonical_model", "score", "id", "import_key");
+            assertThat(strings(c, "SELECT name FROM pragma_index_info('listings_model_price') ORDER BY seqno"))
+                    .containsExactly("canonical_model", "price_micros", "id", "score", "import_key");
         }
     }
 

@@ -139,7 +139,7 @@ class SqliteQueryPlanTest {
         ListingQuery byScore = ListingQuery.builder().model("RTX_4090").orderBy(Order.SCORE_DESC).build();
         List<Sql> score = queries().listingSql().page(queries().selectListings(), byScore,
                 PageToken.after(byScore, 0.5, 1234L));
-        assertIndexRange(plan(score.get(0)), "listings_model_score", "canonical_model=? AND score=? AND rowid<?");
+        assertIndexRange(plan(score.get(0)), "listings_model_score", "canonical_model=? AND score=? AND id<?");
         assertIndexRange(plan(score.get(1)), "listings_model_score", "canonical_model=? AND score<?");
 
         ListingQuery bySeen = ListingQuery.builder().region("USA").orderBy(Order.SEEN_AT_DESC).build();
@@ -200,6 +200,16 @@ class SqliteQueryPlanTest {
     }
 
     @Test
+    void theModelIndexesCarryTheImportKeySoTheCurrentMarketOfAModelIsCountedOnTheIndexAlone() {
+        List<String> plan = plan(queries().listingSql().count(ListingQuery.builder().model("RTX_4090").current()
+                .build()));
+        assertThat(plan).as(String.join("\n", plan))
+                .anySatisfy(line -> assertThat(line).matches(
+                        "SEARCH l USING COVERING INDEX listings_model_(score|price) \\(canonical_model=\\?\\)"))
+                .noneSatisfy(line -> assertThat(line).startsWith("SCAN l"));
+    }
+
+    @Test
     void theCurrentMarketInEachOrderIsTestedOnThatOrdersIndexNotSorted() {
         assertMarketPlan(selectPlan(ListingQuery.builder().current().orderBy(Order.SCORE_DESC).build()),
                 "listings_score", null);
@@ -228,7 +238,7 @@ class SqliteQueryPlanTest {
                 .hasSize(2);
         assertMarketPlan(plan(queries().listingSql().page(queries().selectListings(offers), offers,
                 PageToken.after(offers, 0.5, 1234L)).get(0)), "listings_model_score",
-                "canonical_model=? AND score=? AND rowid<?");
+                "canonical_model=? AND score=? AND id<?");
     }
 
     @Test
@@ -250,7 +260,7 @@ class SqliteQueryPlanTest {
                 .build();
         List<Sql> pages = queries().listingSql().page(queries().selectListings(), byScore,
                 PageToken.after(byScore, 0.5, 1234L));
-        assertMarketPlan(plan(pages.get(0)), "listings_model_score", "canonical_model=? AND score=? AND rowid<?");
+        assertMarketPlan(plan(pages.get(0)), "listings_model_score", "canonical_model=? AND score=? AND id<?");
         assertMarketPlan(plan(pages.get(1)), "listings_model_score", "canonical_model=? AND score<?");
     }
 
