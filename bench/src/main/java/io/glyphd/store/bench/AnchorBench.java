@@ -237,7 +237,9 @@ final class AnchorBench {
         Path time = work.resolve("anchor-time.txt");
         long start = System.nanoTime();
         String text = exec(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", time.toString(), Bench.javaBinary(),
-                "-Xmx256m", "-Dlogback.configurationFile=anchor-logback.xml", "-cp", classpath(variant),
+                // The CLI picks its own SLF4J binding unless one is named; the phases come from logback's lines.
+                "-Xmx256m", "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider",
+                "-Dlogback.configurationFile=anchor-logback.xml", "-cp", classpath(variant),
                 "io.glyphd.store.cli.Main", "import", "--db", db.toString(), "--import-id", importId, "-vv",
                 csv.toString()));
         double process = (System.nanoTime() - start) / 1e9;
