@@ -3,10 +3,8 @@ package io.glyphd.store.cli;
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
-import io.glyphd.store.Listing;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.io.ListingFormat;
-import io.glyphd.store.io.ReadAhead;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,9 +82,7 @@ final class ImportCommand extends StoreCommand {
         ImportResult result;
         try (ListingStore store = openStore(new StoreLocation.Writers(wait, this::sayWaiting))) {
             checkDuplicates(store, request);
-            // The files are parsed on a second thread while this one stores; the read-ahead closes first.
-            try (MultiFileReader reader = new MultiFileReader(files, formats, fingerprint);
-                    ReadAhead<Listing> listings = new ReadAhead<>(reader);
+            try (MultiFileReader listings = new MultiFileReader(files, formats, fingerprint);
                     Progress progress = new Progress(listings, err(), showProgress(), Progress.EVERY)) {
                 result = store.importListings(progress, request);
             }
