@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.glyphd.store.io.ListingFormat;
+import io.glyphd.store.io.ListingFormatException;
+import io.glyphd.store.io.ListingReader;
+import io.glyphd.store.io.ReadAhead;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -250,6 +255,42 @@ public abstract class ListingStoreContract {
 
         assertThatThrownBy(() -> store.importListings(failing, ImportRequest.of("x"))).isSameAs(fromReader);
         assertThat(store.listImports()).isEmpty();
+    }
+
+    @Test
+    void aReadAheadReaderFailingMidwayChangesNothing() {
+        store.insertListings(sample(3), "kept");
+        StringBuilder csv = new StringBuilder("canonical_model,price,score\n");
+        for (int i = 1; i <= 5000; i++) {
+            csv.append("M").append(i).append(',').append(i == 3500 ? "abc" : "1.5").append(",0.5\n");
+        }
+        try (ListingReader reader = ListingReader.open(new StringReader(csv.toString()), ListingFormat.CSV, "f.csv");
+                ReadAhead<Listing> listings = new ReadAhead<>(reader)) {
+            assertThatThrownBy(() -> store.importListings(listings, ImportRequest.of("kept")))
+                    .isInstanceOf(ListingFormatException.class).hasMessageContaining("line 3501");
+        }
+
+        assertThat(store.listImports()).extracting(ImportMetadata::importId).containsExactly("kept");
+        assertThat(store.countListings(ListingQuery.all())).isEqualTo(3);
+    }
+
+    @Test
+    void aReadAheadSourceFailingMidStreamNamesTheSameRow() {
+        Iterator<Listing> failing = IntStream.rangeClosed(1, 2000).mapToObj(i -> {
+            if (i == 1500) {
+                throw new IllegalArgumentException("price is not a number: 'abc'");
+            }
+            return listing("M" + i, "1", 0.5);
+        }).iterator();
+
+        try (ReadAhead<Listing> listings = new ReadAhead<>(failing)) {
+            assertThatThrownBy(() -> store.importListings(listings, ImportRequest.of("stream")))
+                    .isInstanceOfSatisfying(InvalidListingException.class,
+                            e -> assertThat(e.rowIndex()).isEqualTo(1500))
+                    .hasMessageContaining("row 1500").hasMessageContaining("price is not a number");
+        }
+        assertThat(store.listImports()).isEmpty();
+        assertThat(store.countListings(ListingQuery.all())).isZero();
     }
 
     @Test

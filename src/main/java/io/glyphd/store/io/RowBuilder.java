@@ -43,7 +43,7 @@ final class RowBuilder {
             return;
         }
         names[column.ordinal()] = name;
-        if (text == null || Values.isNan(text) || text.isBlank() && column.kind() != Column.Kind.TEXT) {
+        if (text == null || Values.isNan(text) || column.kind() != Column.Kind.TEXT && text.isBlank()) {
             nanScore |= column == Column.SCORE && text != null && Values.isNan(text);
             return;
         }
@@ -122,16 +122,12 @@ final class RowBuilder {
 
     /** A count goes to quantity; other text (e.g. {@code Available}) is availability, kept in {@link #build()}. */
     private void quantity(String text) {
-        BigDecimal count;
-        try {
-            count = Values.decimal(text);
-        } catch (Values.NumberTooLongException e) {
-            throw e;
-        } catch (IllegalArgumentException notANumber) {
+        if (!Values.isNumber(text)) {
+            Values.checkNotTooLong(text);
             quantityText = text;
             return;
         }
-        builder.quantity(Values.integer(count, text));
+        builder.quantity(Values.integer(text));
     }
 
     /**
@@ -140,14 +136,11 @@ final class RowBuilder {
      * text that is not a number stays text.
      */
     private static Object heuristicNumber(String text) {
-        BigDecimal value;
-        try {
-            value = Values.decimal(text);
-        } catch (Values.NumberTooLongException e) {
-            throw e;
-        } catch (IllegalArgumentException notANumber) {
+        if (!Values.isNumber(text)) {
+            Values.checkNotTooLong(text);
             return text;
         }
+        BigDecimal value = Values.decimal(text);
         String number = text.strip();
         if (number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0) {
             return value.toBigIntegerExact();
