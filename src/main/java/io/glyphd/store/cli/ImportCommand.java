@@ -3,8 +3,10 @@ package io.glyphd.store.cli;
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
+import io.glyphd.store.Listing;
 import io.glyphd.store.ListingStore;
 import io.glyphd.store.io.ListingFormat;
+import io.glyphd.store.io.ReadAhead;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +85,8 @@ final class ImportCommand extends StoreCommand {
         try (ListingStore store = openStore(new StoreLocation.Writers(wait, this::sayWaiting))) {
             checkDuplicates(store, request);
             try (MultiFileReader listings = new MultiFileReader(files, formats, fingerprint);
-                    Progress progress = new Progress(listings, err(), showProgress(), Progress.EVERY)) {
+                    ReadAhead<Listing> ahead = new ReadAhead<>(listings);
+                    Progress progress = new Progress(ahead, err(), showProgress(), Progress.EVERY)) {
                 result = store.importListings(progress, request);
             }
         }
