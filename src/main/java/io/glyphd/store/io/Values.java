@@ -136,32 +136,9 @@ final class Values {
      * {@value #LONG_DIGITS} digits as {@code new BigDecimal(value)} would, same scale included; null for another.
      */
     private static BigDecimal plainDecimal(String value) {
-        int n = value.length();
-        int i = 0;
-        boolean negative = false;
-        char first = value.charAt(0);
-        if (first == '+' || first == '-') {
-            negative = first == '-';
-            i++;
-        }
-        long unscaled = 0;
-        int digits = 0;
-        int scale = -1;
-        for (; i < n; i++) {
-            char c = value.charAt(i);
-            if (c == '.') {
-                scale = 0;
-            } else if (isDigit(c) && digits < LONG_DIGITS) {
-                unscaled = unscaled * 10 + (c - '0');
-                digits++;
-                if (scale >= 0) {
-                    scale++;
-                }
-            } else {
-                return null;
-            }
-        }
-        return BigDecimal.valueOf(negative ? -unscaled : unscaled, Math.max(scale, 0));
+        Plain plain = Plain.of(value, LONG_DIGITS);
+        return plain == null ? null
+                : BigDecimal.valueOf(plain.negative() ? -plain.unscaled() : plain.unscaled(), plain.scale());
     }
 
     static double finiteDouble(String text) {
@@ -183,33 +160,49 @@ final class Values {
      * rounds correctly. NaN for another number.
      */
     private static double plainDouble(String value) {
-        int n = value.length();
-        int i = 0;
-        boolean negative = false;
-        char first = value.charAt(0);
-        if (first == '+' || first == '-') {
-            negative = first == '-';
-            i++;
+        Plain plain = Plain.of(value, EXACT_DOUBLE_DIGITS);
+        if (plain == null) {
+            return Double.NaN;
         }
-        long unscaled = 0;
-        int digits = 0;
-        int scale = -1;
-        for (; i < n; i++) {
-            char c = value.charAt(i);
-            if (c == '.') {
-                scale = 0;
-            } else if (isDigit(c) && digits < EXACT_DOUBLE_DIGITS) {
-                unscaled = unscaled * 10 + (c - '0');
-                digits++;
-                if (scale >= 0) {
-                    scale++;
-                }
-            } else {
-                return Double.NaN;
+        double result = (double) plain.unscaled() / POWERS_OF_TEN[plain.scale()];
+        return plain.negative() ? -result : result;
+    }
+
+    /**
+     * A number without an exponent, as its sign, its digits as a whole number and the count of those after the point.
+     *
+     * @param negative whether it starts with {@code -} (kept apart from the digits, so that {@code -0} keeps its sign)
+     */
+    private record Plain(boolean negative, long unscaled, int scale) {
+        /** Reads a number (already checked by {@link #isDecimal}) of at most {@code maxDigits} digits; else null. */
+        static Plain of(String value, int maxDigits) {
+            int n = value.length();
+            int i = 0;
+            boolean negative = false;
+            char first = value.charAt(0);
+            if (first == '+' || first == '-') {
+                negative = first == '-';
+                i++;
             }
+            long unscaled = 0;
+            int digits = 0;
+            int scale = -1;
+            for (; i < n; i++) {
+                char c = value.charAt(i);
+                if (c == '.') {
+                    scale = 0;
+                } else if (isDigit(c) && digits < maxDigits) {
+                    unscaled = unscaled * 10 + (c - '0');
+                    digits++;
+                    if (scale >= 0) {
+                        scale++;
+                    }
+                } else {
+                    return null;
+                }
+            }
+            return new Plain(negative, unscaled, Math.max(scale, 0));
         }
-        double result = (double) unscaled / POWERS_OF_TEN[Math.max(scale, 0)];
-        return negative ? -result : result;
     }
 
     /** Parses a whole number, accepting a float with a zero fraction such as {@code 12.0}. */
