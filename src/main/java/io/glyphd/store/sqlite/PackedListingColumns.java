@@ -80,19 +80,19 @@ final class PackedListingColumns implements ListingRow.Layout {
 
     @Override
     public ListingRow row(ResultSet rs) throws SQLException {
-        return new Row(rs, rs.getBytes(packColumn));
+        return new Row(ListingRow.of(SqliteDialect.INSTANCE, rs), rs.getBytes(packColumn));
     }
 
-    /** One row: the packed value and where each field lies; plain columns are read from the result set. */
+    /** One row: the packed value and where each field lies; plain columns are read by {@code plain}. */
     private final class Row extends ListingRow {
-        private final ResultSet rs;
+        private final ListingRow plain;
         private final byte[] bytes;
         /** Field {@code f} is {@code bytes[from[f], to[f])}; {@code from[f]} is -1 for SQL NULL. */
         private final int[] from;
         private final int[] to;
 
-        Row(ResultSet rs, byte[] bytes) throws SQLException {
-            this.rs = rs;
+        Row(ListingRow plain, byte[] bytes) throws SQLException {
+            this.plain = plain;
             this.bytes = bytes;
             this.from = new int[text.length];
             this.to = new int[text.length];
@@ -166,7 +166,7 @@ final class PackedListingColumns implements ListingRow.Layout {
         public String text(int column) throws SQLException {
             int f = field(column);
             if (f < 0) {
-                return SqliteDialect.INSTANCE.readText(rs, column);
+                return plain.text(column);
             }
             return isNull(f) ? null : new String(bytes, from[f], to[f] - from[f], StandardCharsets.UTF_8);
         }
@@ -175,34 +175,34 @@ final class PackedListingColumns implements ListingRow.Layout {
         public Integer integer(int column) throws SQLException {
             int f = field(column);
             if (f < 0) {
-                return JdbcValues.getInteger(rs, column);
+                return plain.integer(column);
             }
             return isNull(f) ? null : (int) number(f);
         }
 
         @Override
         public Double real(int column) throws SQLException {
-            plain(column);
-            return JdbcValues.getDouble(rs, column);
+            requirePlain(column);
+            return plain.real(column);
         }
 
         @Override
         public double realValue(int column) throws SQLException {
-            plain(column);
-            return rs.getDouble(column);
+            requirePlain(column);
+            return plain.realValue(column);
         }
 
         @Override
         public BigDecimal price(int column) throws SQLException {
             int f = field(column);
-            return Prices.fromMicros(f < 0 ? rs.getLong(column) : number(f));
+            return f < 0 ? plain.price(column) : Prices.fromMicros(number(f));
         }
 
         @Override
         public Instant instant(int column) throws SQLException {
             int f = field(column);
             if (f < 0) {
-                return JdbcValues.getInstantMicros(rs, column);
+                return plain.instant(column);
             }
             return isNull(f) ? null : JdbcValues.fromEpochMicros(number(f));
         }
@@ -211,7 +211,7 @@ final class PackedListingColumns implements ListingRow.Layout {
         public Boolean bool(int column) throws SQLException {
             int f = field(column);
             if (f < 0) {
-                return JdbcValues.getBoolean01(rs, column);
+                return plain.bool(column);
             }
             return isNull(f) ? null : number(f) != 0;
         }
@@ -222,7 +222,7 @@ final class PackedListingColumns implements ListingRow.Layout {
         }
 
         /** Reals are never packed: SQLite's text form of a real need not read back as the same double. */
-        private void plain(int column) {
+        private void requirePlain(int column) {
             if (field(column) >= 0) {
                 throw new IllegalStateException("column " + column + " is a real and must not be packed");
             }
