@@ -325,6 +325,14 @@ class CliTest {
     }
 
     @Test
+    void theReadmeQuickStartNamesTheFileDemoWritesWithoutADatabase() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+
+        assertThat(readme).contains("imports the bundled sample into ./" + DemoCommand.DEMO_DB + "\n")
+                .contains("as import " + DemoCommand.IMPORT_ID + " into " + DemoCommand.DEMO_DB + " in ");
+    }
+
+    @Test
     void demoImportsTheBundledSampleOnceAndShowsTheBestListingPerModel() {
         Run first = run("demo");
         Run second = run("demo", "--top", "3");
