@@ -13,7 +13,8 @@ import java.util.Map;
  * any store {@linkplain #equals(Object) equal} to the one written: {@code canonicalModel} is trimmed, {@code price}
  * loses trailing zeros ({@code 595.990} becomes {@code 595.99}), {@code -0.0} becomes {@code 0.0}, {@code seenAt}
  * is truncated to microseconds, and {@code heuristics} becomes an immutable JSON-shaped copy (numbers as
- * {@code Integer}, {@code Long}, {@code Double} or {@code BigInteger}; a null map becomes empty). Text fields are
+ * {@code Integer}, {@code Long}, {@code Double} or {@code BigInteger}; a null map becomes empty; NaN and infinite
+ * numbers, which JSON cannot hold, are refused). Text fields are
  * stored exactly as given, up to {@value #MAX_TEXT_LENGTH} characters, and must be valid UTF-16 (no lone
  * surrogates); the three that queries match ({@code canonicalModel}, {@code region}, {@code condition}) must not
  * contain NUL (U+0000), which SQL databases such as SQLite treat as the end of the text when comparing. Build one

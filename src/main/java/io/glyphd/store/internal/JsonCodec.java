@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.math.BigDecimal;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,7 +38,8 @@ public final class JsonCodec {
      * Returns an immutable copy of {@code value} shaped exactly as it reads back from JSON, so that it compares
      * equal after a round trip through any store; null becomes an empty map.
      *
-     * @throws IllegalArgumentException if the value cannot be written as JSON; the message names the field
+     * @throws IllegalArgumentException if the value cannot be written as JSON or holds a number JSON has no form for
+     *         (NaN, an infinity); the message names the field
      */
     public static Map<String, Object> normalizeObject(String field, Map<String, ?> value, String owner) {
         if (value instanceof FrozenObject frozen) {
@@ -57,6 +59,13 @@ public final class JsonCodec {
             // Parsing the text just written would give an equal map of the same classes: keep the map, and the text
             // for the insert. Every reader's heuristics (text, numbers, booleans) take this path.
             return new FrozenObject(new LinkedHashMap<>(value), json);
+        }
+        String[] nonFinite = nonFinite(field, value);
+        if (nonFinite != null) {
+            // The mapper writes NaN and the infinities as strings and reads a BigDecimal beyond double's range as an
+            // infinity: the listing would read back with another value, so it is refused.
+            throw new IllegalArgumentException(nonFinite[0] + " must be a finite number"
+                    + (owner == null ? "" : " for " + owner) + ", was " + nonFinite[1] + ": JSON cannot hold it");
         }
         return readObject(json);
     }
@@ -78,6 +87,31 @@ public final class JsonCodec {
             }
         }
         return true;
+    }
+
+    /** Returns the path ({@code heuristics.a[2].b}) and value of the first number JSON cannot hold, or null. */
+    private static String[] nonFinite(String path, Object value) {
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                String[] found = nonFinite(path + "." + entry.getKey(), entry.getValue());
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                String[] found = nonFinite(path + "[" + i + "]", list.get(i));
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                return new String[] {path, value.toString()};
+            }
+        }
+        return null;
     }
 
     /**

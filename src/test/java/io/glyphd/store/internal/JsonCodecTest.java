@@ -56,8 +56,20 @@ class JsonCodecTest {
         assertThatThrownBy(() -> normal.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
         value.put("text", "changed");
         assertThat(normal.get("text")).as("a copy, not a view").isNotEqualTo("changed");
-        assertThat(JsonCodec.normalizeObject("h", Map.of("nan", Double.NaN), null).get("nan"))
-                .isEqualTo(JsonCodec.readObject(JsonCodec.writeObject(Map.of("nan", Double.NaN))).get("nan"));
+    }
+
+    @Test
+    void numbersJsonCannotHoldAreRefusedWithTheirPath() {
+        assertThatThrownBy(() -> JsonCodec.normalizeObject("heuristics", Map.of("nan", Double.NaN), "RTX_4090"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("heuristics.nan must be a finite number for RTX_4090, was NaN: JSON cannot hold it");
+        assertThatThrownBy(() -> JsonCodec.normalizeObject("h",
+                Map.of("a", Map.of("b", List.of(1, Float.NEGATIVE_INFINITY))), null))
+                .hasMessage("h.a.b[1] must be a finite number, was -Infinity: JSON cannot hold it");
+        assertThatThrownBy(() -> JsonCodec.normalizeObject("h", Map.of("big", new BigDecimal("1e400")), null))
+                .hasMessage("h.big must be a finite number, was 1E+400: JSON cannot hold it");
+        assertThat(JsonCodec.normalizeObject("h", Map.of("z", -0.0, "f", 1.5f, "d", new BigDecimal("2.5")), null))
+                .containsEntry("z", -0.0).containsEntry("f", 1.5).containsEntry("d", 2.5);
     }
 
     @Test
