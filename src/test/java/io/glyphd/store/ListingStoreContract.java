@@ -1316,7 +1316,76 @@ public abstract class ListingStoreContract {
     }
 
     @Test
+    void anImportRefusingDuplicateInputIsRefusedUnreadWhenAnotherImportHoldsIt() {
+        String july = "sha256:" + "a".repeat(64);
+        store.insertListings(sample(2), new ImportRequest("july", "july.csv", null).withFingerprint(july));
+        store.insertListings(sample(1), new ImportRequest("july-copy", "july.csv", null).withFingerprint(july));
+        setImportedAt("july", Instant.parse("2025-07-01T00:00:00Z"));
+        List<ImportMetadata> before = store.listImports();
+        AtomicInteger read = new AtomicInteger();
+
+        assertThatThrownBy(() -> store.importListings(RowHooks.beforeEachRow(sample(3).iterator(),
+                row -> read.incrementAndGet()), new ImportRequest("again", "july.csv", null).withFingerprint(july)
+                        .refusingDuplicateInput()))
+                .isInstanceOfSatisfying(DuplicateInputException.class, e -> {
+                    assertThat(e.fingerprint()).isEqualTo(july);
+                    assertThat(e.holders()).extracting(ImportMetadata::importId)
+                            .containsExactly("july-copy", "july");
+                })
+                .hasMessageStartingWith("Refused to import import again into ")
+                .hasMessageContaining(": its input (" + july + ") is already held by import july-copy (1 listings,")
+                .hasMessageEndingWith(" and 1 more; nothing was written");
+
+        assertThat(read).as("rows read").hasValue(0);
+        assertThat(store.listImports()).isEqualTo(before);
+        assertThat(store.countListings(ListingQuery.builder().build())).isEqualTo(3);
+        // Replacing an import that holds the input adds no copy; an input no import holds is imported and recorded.
+        assertThat(store.insertListings(sample(3), new ImportRequest("july", null, null).withFingerprint(july)
+                .refusingDuplicateInput()).rowsReplaced()).isEqualTo(2);
+        String august = "sha256:" + "b".repeat(64);
+        store.insertListings(sample(1), new ImportRequest("august", null, null).withFingerprint(august)
+                .refusingDuplicateInput());
+        assertThat(store.findImportsByFingerprint(august)).extracting(ImportMetadata::importId)
+                .containsExactly("august");
+    }
+
+    @Test
+    void importsRefusingDuplicateInputStartedTogetherLetOneThrough() throws Exception {
+        String fingerprint = "sha256:" + "d".repeat(64);
+        RowHooks.Held held = RowHooks.heldAtRow(sample(3).iterator(), 2);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<ImportResult> first = threads.submit(() -> store.importListings(held,
+                    new ImportRequest("first", null, null).withFingerprint(fingerprint).refusingDuplicateInput()));
+            held.awaitHeld();
+            Future<ImportResult> second = threads.submit(() -> store.insertListings(sample(2),
+                    new ImportRequest("second", null, null).withFingerprint(fingerprint).refusingDuplicateInput()));
+
+            // Without a lock the second would find no holder (the first has not committed) and import a copy.
+            Thread.sleep(500);
+            assertThat(second).as("the second waits for the first").isNotDone();
+            held.release();
+
+            assertThat(first.get(RowHooks.GIVE_UP_SECONDS, TimeUnit.SECONDS).recordCount()).isEqualTo(3);
+            assertThatThrownBy(() -> second.get(RowHooks.GIVE_UP_SECONDS, TimeUnit.SECONDS))
+                    .cause().isInstanceOfSatisfying(DuplicateInputException.class, e -> assertThat(e.holders())
+                            .extracting(ImportMetadata::importId).containsExactly("first"));
+        } finally {
+            held.release();
+            threads.shutdownNow();
+        }
+        assertThat(store.listImports()).extracting(ImportMetadata::importId).containsExactly("first");
+    }
+
+    @Test
     void fingerprintsAreValidated() {
+        assertThatThrownBy(() -> ImportRequest.of("x").refusingDuplicateInput())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("refuseDuplicateInput needs a fingerprint for import x: give one with withFingerprint");
+        assertThatThrownBy(() -> ImportRequest.of("x").withFingerprint("sha256:1").refusingDuplicateInput()
+                .withFingerprint(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ImportRequest.of("x").withFingerprint("sha256:1").refusingDuplicateInput()
+                .withImportedAt(T0).refuseDuplicateInput()).isTrue();
         assertThat(new ImportRequest("x", null, null).fingerprint()).isNull();
         assertThatThrownBy(() -> ImportRequest.of("x").withFingerprint(""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fingerprint must be 1 to 200");

@@ -1,5 +1,6 @@
 package io.glyphd.store.cli;
 
+import io.glyphd.store.DuplicateInputException;
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
@@ -81,6 +82,9 @@ final class ImportCommand extends StoreCommand {
         }
         InputFingerprint fingerprint = InputFingerprint.of(files);
         request = request.withFingerprint(fingerprint.value());
+        if (!allowDuplicate) {
+            request = request.refusingDuplicateInput();
+        }
         ImportResult result;
         try (ListingStore store = openStore(new StoreLocation.Writers(wait, this::sayWaiting))) {
             checkDuplicates(store, request);
@@ -88,6 +92,9 @@ final class ImportCommand extends StoreCommand {
                     ReadAhead<Listing> ahead = new ReadAhead<>(listings);
                     Progress progress = new Progress(ahead, err(), showProgress(), Progress.EVERY)) {
                 result = store.importListings(progress, request);
+            } catch (DuplicateInputException e) {
+                // Another import of this input committed after the check above: the store refused this one.
+                throw new CommandFailure(duplicate(e.holders(), request));
             }
         }
         out().println("Imported " + result.recordCount() + " listings from " + describe(files) + " as import "
@@ -108,32 +115,36 @@ final class ImportCommand extends StoreCommand {
     }
 
     /**
-     * Refuses, unless {@code --allow-duplicate}, input that imports of other ids already hold. Replacing an import
-     * that holds the same input already adds no copy, so it passes. A check before the import, not a constraint: two
-     * imports of one file started at the same moment can both pass it.
+     * Refuses, unless {@code --allow-duplicate}, input that imports of other ids already hold, before reading it.
+     * Replacing an import that holds the same input already adds no copy, so it passes. The request itself refuses
+     * duplicate input too, inside the import's transaction, for an import of the same file that commits meanwhile.
      */
     private void checkDuplicates(ListingStore store, ImportRequest request) {
         List<ImportMetadata> holders = store.findImportsByFingerprint(request.fingerprint());
         if (holders.isEmpty() || holders.stream().anyMatch(i -> i.importId().equals(request.importId()))) {
             return;
         }
-        String held = holders.stream().limit(MAX_LISTED).map(i -> "import " + i.importId() + " (" + i.recordCount()
-                + " listings, imported at " + i.importedAt() + ")").collect(Collectors.joining(", "))
-                + (holders.size() > MAX_LISTED ? " and " + (holders.size() - MAX_LISTED) + " more" : "");
-        String input = describe(files);
-        if (allowDuplicate) {
-            if (root.quiet) {
-                return;
-            }
-            err().println("glyphd-store: warning: " + held + " already holds " + input + "; importing it again as"
-                    + " import " + request.importId() + " (--allow-duplicate)");
-            return;
+        if (!allowDuplicate) {
+            throw new CommandFailure(duplicate(holders, request));
         }
-        throw new CommandFailure(input + " is already in " + location() + ": " + held + " holds the same bytes ("
+        if (!root.quiet) {
+            err().println("glyphd-store: warning: " + held(holders) + " already holds " + describe(files)
+                    + "; importing it again as import " + request.importId() + " (--allow-duplicate)");
+        }
+    }
+
+    private String duplicate(List<ImportMetadata> holders, ImportRequest request) {
+        return describe(files) + " is already in " + location() + ": " + held(holders) + " holds the same bytes ("
                 + request.fingerprint() + "), and importing it as import " + request.importId() + " would store its"
                 + " listings twice. To replace that import, run the command again with --import-id "
                 + holders.get(0).importId() + "; to import it again anyway, add --allow-duplicate. Nothing was"
-                + " imported.");
+                + " imported.";
+    }
+
+    private static String held(List<ImportMetadata> holders) {
+        return holders.stream().limit(MAX_LISTED).map(i -> "import " + i.importId() + " (" + i.recordCount()
+                + " listings, imported at " + i.importedAt() + ")").collect(Collectors.joining(", "))
+                + (holders.size() > MAX_LISTED ? " and " + (holders.size() - MAX_LISTED) + " more" : "");
     }
 
     private static String describe(List<Path> files) {

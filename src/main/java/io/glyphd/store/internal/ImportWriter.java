@@ -1,5 +1,7 @@
 package io.glyphd.store.internal;
 
+import io.glyphd.store.DuplicateInputException;
+import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
 import io.glyphd.store.Listing;
@@ -11,12 +13,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one import inside a write transaction, the same way on every backend:
  * <ol>
+ *   <li>if the request {@linkplain ImportRequest#refuseDuplicateInput() refuses duplicate input}: lock its fingerprint
+ *       (where the dialect needs a lock for that) and refuse the import if imports of other ids hold it. Inside the
+ *       transaction, so that the check and the import are one step;</li>
  *   <li>upsert the import row ({@code INSERT ... ON CONFLICT (import_id) DO UPDATE ... RETURNING id}): a new id gets
  *       a row, a known id has its metadata refreshed and keeps its storage key. Its time is the request's
  *       {@link ImportRequest#importedAt()} if it gives one, else now. The row lock this takes makes a
@@ -49,12 +55,17 @@ public final class ImportWriter {
      *
      * @param where the store's location, for the log
      * @param metrics told how long the upsert waited for another writer of the import, where writers wait there
+     * @param queries reads the imports that hold the request's fingerprint
      * @throws IllegalArgumentException if {@code listings} yields nothing
+     * @throws DuplicateInputException if the request refuses duplicate input and imports of other ids hold it
      */
-    public static ImportResult write(Connection connection, SqlDialect dialect, String where,
+    public static ImportResult write(Connection connection, SqlDialect dialect, ListingQueries queries, String where,
             Iterator<Listing> listings, ImportRequest request, BulkLoader loader, StoreMetrics metrics)
             throws SQLException {
         long start = System.nanoTime();
+        if (request.refuseDuplicateInput()) {
+            refuseDuplicateInput(connection, dialect, queries, where, request);
+        }
         Instant importedAt = request.importedAt() != null ? request.importedAt()
                 : Instant.now().truncatedTo(ChronoUnit.MICROS);
         long importKey;
@@ -94,5 +105,26 @@ public final class ImportWriter {
         LOG.info("Imported {} listings as import {} into {} in {} ms ({} replaced)", count, request.importId(), where,
                 duration.toMillis(), replaced);
         return new ImportResult(request.importId(), count, replaced, duration);
+    }
+
+    private static void refuseDuplicateInput(Connection connection, SqlDialect dialect, ListingQueries queries,
+            String where, ImportRequest request) throws SQLException {
+        String lock = dialect.fingerprintLockSql();
+        if (lock != null) {
+            try (PreparedStatement statement = connection.prepareStatement(lock)) {
+                statement.setString(1, request.fingerprint());
+                statement.execute();
+            }
+        }
+        List<ImportMetadata> holders = queries.findImportsByFingerprint(connection, request.fingerprint());
+        if (holders.isEmpty() || holders.stream().anyMatch(i -> i.importId().equals(request.importId()))) {
+            return;
+        }
+        ImportMetadata newest = holders.get(0);
+        throw new DuplicateInputException("Refused to import " + request + " into " + where + ": its input ("
+                + request.fingerprint() + ") is already held by import " + newest.importId() + " ("
+                + newest.recordCount() + " listings, imported at " + newest.importedAt() + ")"
+                + (holders.size() > 1 ? " and " + (holders.size() - 1) + " more" : "") + "; nothing was written",
+                request.fingerprint(), holders);
     }
 }

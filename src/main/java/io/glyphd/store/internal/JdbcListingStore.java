@@ -1,5 +1,6 @@
 package io.glyphd.store.internal;
 
+import io.glyphd.store.DuplicateInputException;
 import io.glyphd.store.ImportDiff;
 import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
@@ -109,7 +110,7 @@ public abstract class JdbcListingStore implements ListingStore {
         Objects.requireNonNull(request, "request");
         TrackedIterator<Listing> input = new TrackedIterator<>(listings);
         return write(Operation.IMPORT, "Cannot import listings as " + request + " into", () -> !input.touched(),
-                connection -> ImportWriter.write(connection, dialect, database.where(), input, request, loader,
+                connection -> ImportWriter.write(connection, dialect, queries, database.where(), input, request, loader,
                         metrics),
                 metrics::imported);
     }
@@ -320,7 +321,8 @@ public abstract class JdbcListingStore implements ListingStore {
         if (e instanceof StoreFailure failure) {
             return failure.kind();
         }
-        if (e instanceof IllegalArgumentException || e instanceof InvalidListingException) {
+        if (e instanceof IllegalArgumentException || e instanceof InvalidListingException
+                || e instanceof DuplicateInputException) {
             return FailureKind.INVALID_INPUT;
         }
         if (e instanceof UnknownImportException) {

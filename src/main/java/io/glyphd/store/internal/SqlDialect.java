@@ -63,6 +63,13 @@ public interface SqlDialect {
      */
     boolean importsWaitOnTheImportRow();
 
+    /**
+     * Returns the statement that takes a lock on an input fingerprint (its one parameter) until the transaction ends,
+     * so that two imports refusing duplicate input check the fingerprint in turn; null where writers already take
+     * turns for the whole store before their transaction begins (SQLite).
+     */
+    String fingerprintLockSql();
+
     /** Returns the bind value for a boolean. */
     Object booleanValue(boolean value);
 

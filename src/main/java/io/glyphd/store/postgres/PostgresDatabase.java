@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class PostgresDatabase implements Database {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresListingStore.class);
     private static final String READ_TRANSACTION = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    /** Said, not assumed: a pool configured for REPEATABLE READ would make a writer miss what it waited for. */
+    private static final String WRITE_TRANSACTION = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
     /**
      * Transaction-local settings: the store's schema, and no JIT (one analytics query spent minutes compiling on a bad
      * row estimate; the store's statements are short and indexed).
@@ -156,13 +158,14 @@ final class PostgresDatabase implements Database {
         }
     }
 
-    /** Opens the unit of work's transaction: REPEATABLE READ READ ONLY for a read, and the store's settings. */
+    /**
+     * Opens the unit of work's transaction: REPEATABLE READ READ ONLY for a read, READ COMMITTED for a write, and the
+     * store's settings.
+     */
     private void begin(Connection connection, boolean read) throws SQLException {
         connection.setAutoCommit(false);
-        if (read) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(READ_TRANSACTION);
-            }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(read ? READ_TRANSACTION : WRITE_TRANSACTION);
         }
         try (PreparedStatement settings = connection.prepareStatement(SETTINGS)) {
             settings.setString(1, searchPath);

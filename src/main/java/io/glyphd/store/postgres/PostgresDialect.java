@@ -27,6 +27,8 @@ import java.util.Map;
 final class PostgresDialect implements SqlDialect {
     static final PostgresDialect INSTANCE = new PostgresDialect();
 
+    /** "GLYF" in ASCII: the first key of the fingerprint lock, apart from the schema lock's "GLYP". */
+    private static final int FINGERPRINT_LOCK_CLASS_ID = 0x474C5946;
     /** Above every price a listing may have; price bounds beyond it are clamped so that no huge number is sent. */
     private static final BigDecimal PRICE_CEILING = Listing.MAX_PRICE.add(BigDecimal.ONE);
     /** timestamptz holds 4713 BC to 294276 AD; bounds beyond are clamped. */
@@ -228,6 +230,17 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public boolean importsWaitOnTheImportRow() {
         return true;
+    }
+
+    /**
+     * Takes the advisory lock ("GLYF", hash of schema and fingerprint) until the transaction ends: imports of other
+     * ids run in parallel, so without it two imports of one input would both find no holder. A hash collision only
+     * makes two imports of different inputs take turns.
+     */
+    @Override
+    public String fingerprintLockSql() {
+        return "SELECT pg_advisory_xact_lock(" + FINGERPRINT_LOCK_CLASS_ID
+                + ", hashtext(current_schema() || ' ' || ?))";
     }
 
     @Override

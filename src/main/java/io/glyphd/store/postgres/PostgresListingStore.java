@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Import algorithm, in one READ COMMITTED transaction:
  * <ol>
+ *   <li>if the request {@linkplain io.glyphd.store.ImportRequest#refuseDuplicateInput() refuses duplicate input}:
+ *       take an advisory lock on its fingerprint, held until the end of the transaction, then refuse the import if
+ *       imports of other ids hold it. Two instances importing one input at once take turns here;</li>
  *   <li>upsert the import row ({@code INSERT ... ON CONFLICT (import_id) DO UPDATE ... RETURNING id}). Its row lock
  *       makes a second instance importing the same id wait until the first commits (or rolls back), then replace
  *       its rows: the result is one of the two imports, whole. Imports of different ids run in parallel;</li>

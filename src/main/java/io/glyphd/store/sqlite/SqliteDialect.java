@@ -202,6 +202,11 @@ final class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public String fingerprintLockSql() {
+        return null;
+    }
+
+    @Override
     public String currentImports() {
         return CURRENT_IMPORTS;
     }

@@ -1,7 +1,12 @@
 package io.glyphd.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.glyphd.store.DuplicateInputException;
+import io.glyphd.store.ImportMetadata;
 import io.glyphd.store.ImportRequest;
 import io.glyphd.store.ImportResult;
 import io.glyphd.store.Listing;
@@ -100,6 +105,32 @@ class PostgresConcurrencyTest {
         assertThat(stored).hasSize(700).allSatisfy(l -> assertThat(l.canonicalModel()).isEqualTo("A100_40GB_PCIE"));
         assertThat(stored).extracting(Listing::importIndex).doesNotHaveDuplicates();
         assertThat(first.listImports()).singleElement().satisfies(i -> assertThat(i.recordCount()).isEqualTo(700));
+    }
+
+    @Test
+    void instancesImportingOneInputOnRepeatableReadPoolsLetOneThrough() throws Exception {
+        HikariConfig config = PostgresStores.poolOnNewDatabase(4);
+        // The store says its writes' isolation itself: at a pool's REPEATABLE READ the second import's snapshot
+        // would predate the first's commit, and it would import a copy.
+        config.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
+        String fingerprint = "sha256:" + "e".repeat(64);
+        try (HikariDataSource pool = new HikariDataSource(config);
+                PostgresListingStore one = PostgresListingStore.builder(pool).build();
+                PostgresListingStore two = PostgresListingStore.builder(pool).build()) {
+            GatedListings slow = new GatedListings(ROWS, GATE, "RTX_4090");
+            Future<ImportResult> held = threads.submit(() -> one.importListings(slow,
+                    new ImportRequest("one", null, null).withFingerprint(fingerprint).refusingDuplicateInput()));
+            slow.awaitGate();
+            Future<ImportResult> waiting = threads.submit(() -> two.insertListings(TestListings.sample(5),
+                    new ImportRequest("two", null, null).withFingerprint(fingerprint).refusingDuplicateInput()));
+            assertThat(finishesWithin(waiting, 1_000)).as("the second import of the input waits").isFalse();
+
+            slow.open();
+            assertThat(held.get(60, TimeUnit.SECONDS).recordCount()).isEqualTo(ROWS);
+            assertThatThrownBy(() -> waiting.get(60, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(DuplicateInputException.class);
+            assertThat(two.listImports()).extracting(ImportMetadata::importId).containsExactly("one");
+        }
     }
 
     @Test
