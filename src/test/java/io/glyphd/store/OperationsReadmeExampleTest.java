@@ -55,10 +55,10 @@ class OperationsReadmeExampleTest {
             // README-HEALTH-BEGIN
             StoreHealth health = store.health(); // milliseconds at any size; a store that is down gives ok() false
             int status = health.ok() ? 200 : 503;
-            String body = health.toString();     // "ok: schema version 5, answered in 0.07 ms"
+            String body = health.toString();     // "ok: schema version 6, answered in 0.07 ms"
             // README-HEALTH-END
             assertThat(status).isEqualTo(200);
-            assertThat(body).startsWith("ok: schema version 5, answered in ").endsWith(" ms");
+            assertThat(body).startsWith("ok: schema version 6, answered in ").endsWith(" ms");
         }
     }
 

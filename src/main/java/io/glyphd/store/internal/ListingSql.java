@@ -181,10 +181,7 @@ public final class ListingSql {
         addText(predicates, parameters, "l.source_type", query.sourceType());
         addText(predicates, parameters, "l.availability", query.availability());
         if (query.inStock()) {
-            predicates.add("(" + dialect.equalsIgnoringCase("l.availability")
-                    + " OR (l.availability IS NULL AND l.quantity >= ?))");
-            parameters.add(ListingQuery.AVAILABLE);
-            parameters.add(1);
+            predicates.add(dialect.inStock());
         }
         if (query.sourceUrl() != null) {
             predicates.add("l.source_url = ?");

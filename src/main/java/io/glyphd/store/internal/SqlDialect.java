@@ -74,6 +74,14 @@ public interface SqlDialect {
     Object booleanValue(boolean value);
 
     /**
+     * Returns the predicate on listings {@code l} that {@link io.glyphd.store.ListingQuery#inStock()} asks for, with
+     * its values written out rather than bound: it is the WHERE clause of the partial index of in-stock listings,
+     * and a planner uses a partial index only for a query whose WHERE clause it can prove implies the index's, which
+     * a bound value does not let it prove when it plans the statement.
+     */
+    String inStock();
+
+    /**
      * Returns {@code column} in a form the planner does not pick an index for, so that a predicate on it is tested on
      * the rows of the range another predicate or the order chose, rather than leading to a seek and a sort of all its
      * matches: for an engine without statistics, which cannot tell which is cheaper.

@@ -253,6 +253,12 @@ final class PostgresDialect implements SqlDialect {
         return value;
     }
 
+    /** {@inheritDoc} The WHERE clause of listings_in_stock_price (schema version 3), term for term. */
+    @Override
+    public String inStock() {
+        return "(lower(l.availability) = 'available' OR (l.availability IS NULL AND l.quantity >= 1))";
+    }
+
     /** {@inheritDoc} PostgreSQL has statistics and weighs the choice itself: the column as it is. */
     @Override
     public String residual(String column) {

@@ -216,6 +216,12 @@ final class SqliteDialect implements SqlDialect {
         return value ? 1 : 0;
     }
 
+    /** {@inheritDoc} The WHERE clause of listings_in_stock_price (schema version 6), term for term. */
+    @Override
+    public String inStock() {
+        return "(l.availability = 'Available' COLLATE NOCASE OR (l.availability IS NULL AND l.quantity >= 1))";
+    }
+
     /** {@inheritDoc} SQLite's unary {@code +}: the store never runs ANALYZE, so its planner guesses blind. */
     @Override
     public String residual(String column) {

@@ -90,14 +90,14 @@ class CliSafetyTest {
 
             assertThat(run.status()).as(command.toString()).isEqualTo(1);
             assertThat(run.err()).as(command.toString()).startsWith("glyphd-store: " + db + " is a store of an older"
-                    + " release (schema version 1; this build reads version 5). Read commands never write, so it was"
+                    + " release (schema version 1; this build reads version 6). Read commands never write, so it was"
                     + " left as it was; run 'glyphd-store migrate' (with the same --db) once to upgrade it in place");
             assertThat(Files.readAllBytes(db)).as(command + " left the file as it was").isEqualTo(before);
         }
 
         CliRunner.Run migrate = run("migrate");
         assertThat(migrate.status()).as(migrate.err()).isZero();
-        assertThat(migrate.out()).isEqualTo("Migrated " + db + " from schema version 1 to 5.\n");
+        assertThat(migrate.out()).isEqualTo("Migrated " + db + " from schema version 1 to 6.\n");
         assertThat(run("show-import", "a").out()).contains("listings     1");
         assertThat(run("migrate").out()).isEqualTo(db + " is current; nothing to migrate.\n");
     }

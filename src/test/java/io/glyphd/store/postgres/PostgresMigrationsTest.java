@@ -9,7 +9,7 @@ class PostgresMigrationsTest {
 
     @Test
     void theBundledMigrationsAreWellNamedAndPresent() {
-        assertThat(PostgresSchema.CURRENT_VERSION).isEqualTo(PostgresSchema.MIGRATIONS.size()).isEqualTo(2);
+        assertThat(PostgresSchema.CURRENT_VERSION).isEqualTo(PostgresSchema.MIGRATIONS.size()).isEqualTo(3);
         assertThat(PostgresSchema.MIGRATIONS).allSatisfy(script ->
                 assertThat(SqlScript.read(PostgresSchema.class, script)).contains("CREATE"));
     }

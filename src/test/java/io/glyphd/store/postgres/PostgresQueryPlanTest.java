@@ -155,6 +155,18 @@ class PostgresQueryPlanTest {
     }
 
     @Test
+    void listingsInStockByPriceReadThePartialIndexOfListingsInStock() {
+        ListingQuery cheapest = ListingQuery.builder().minVramGb(16).maxPrice(new BigDecimal("2000")).inStock()
+                .orderBy(Order.PRICE_ASC).limit(100).build();
+        assertReadsInOrder(selectPlan(cheapest), "listings_in_stock_price");
+        assertReadsInOrder(selectPlan(cheapest.toBuilder().orderBy(Order.PRICE_DESC).build()),
+                "listings_in_stock_price");
+        List<Sql> pages = queries().listingSql().page(queries().selectListings(cheapest), cheapest,
+                PageToken.after(cheapest, 1_500_000_000L, 1234L));
+        assertReadsInOrder(explain(pages.get(1).withLimit(101)), "listings_in_stock_price");
+    }
+
+    @Test
     void countsAndStatsOfTheCurrentMarketReadOnlyItsImportsRows() {
         assertReads(explain(queries().listingSql().count(ListingQuery.builder().current().distinctOffers().build())),
                 "listings_import_key_import_index_key");

@@ -35,7 +35,8 @@ class PostgresSchemaTest {
     private static final List<String> INDEXES = List.of("glyphd_store_schema_pkey", "imports_fingerprint",
             "imports_imported_at",
             "imports_import_id_key", "imports_pkey", "imports_source", "listings_identity",
-            "listings_import_key_import_index_key", "listings_model_price", "listings_model_score", "listings_pkey",
+            "listings_import_key_import_index_key", "listings_in_stock_price", "listings_model_price",
+            "listings_model_score", "listings_pkey",
             "listings_price", "listings_region_seen", "listings_score", "listings_seen");
 
     private final PostgresServer server = PostgresServer.shared();
@@ -86,7 +87,8 @@ class PostgresSchemaTest {
                     .containsExactly("glyphd_keep_provenance plpgsql", "glyphd_touch_updated_at plpgsql");
             assertThat(strings(connection, "SELECT version || ' ' || script || ' ' || (applied_at IS NOT NULL)"
                     + " FROM glyphd_store_schema ORDER BY version"))
-                    .containsExactly("1 schema.sql true", "2 V2__import_fingerprint.sql true");
+                    .containsExactly("1 schema.sql true", "2 V2__import_fingerprint.sql true",
+                            "3 V3__in_stock_price.sql true");
             assertThat(strings(connection, "SELECT obj_description(c.oid, 'pg_class') FROM pg_class c"
                     + " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY c.relname"))
                     .hasSize(3).allSatisfy(comment -> assertThat(comment).startsWith("glyphd-store: ")
@@ -198,7 +200,8 @@ class PostgresSchemaTest {
                 before.add(result.get(30, TimeUnit.SECONDS));
             }
             assertThat(before).containsExactlyInAnyOrder(0, PostgresSchema.CURRENT_VERSION);
-            assertThat(strings(holder, "SELECT version FROM glyphd_store_schema ORDER BY 1")).containsExactly("1", "2");
+            assertThat(strings(holder, "SELECT version FROM glyphd_store_schema ORDER BY 1"))
+                    .containsExactly("1", "2", "3");
             assertThat(strings(holder, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
                     .containsExactly("3");
         }
@@ -214,14 +217,14 @@ class PostgresSchemaTest {
             assertThatThrownBy(() -> PostgresSchema.createOrMigrate(connection, "public", where("public")))
                     .isInstanceOfSatisfying(SchemaVersionException.class, e -> {
                         assertThat(e.found()).isEqualTo(99);
-                        assertThat(e.supported()).isEqualTo(2);
+                        assertThat(e.supported()).isEqualTo(3);
                     })
                     .hasMessage("Cannot open " + where("public") + ": it has schema version 99; this build supports"
-                            + " up to 2. Use a newer glyphd-store.");
+                            + " up to 3. Use a newer glyphd-store.");
 
             assertThat(catalog(connection, "public")).isEqualTo(catalog);
             assertThat(strings(connection, "SELECT version FROM glyphd_store_schema ORDER BY 1"))
-                    .containsExactly("1", "2", "99");
+                    .containsExactly("1", "2", "3", "99");
             assertThat(connection.getAutoCommit()).isTrue();
         }
     }
@@ -263,7 +266,7 @@ class PostgresSchemaTest {
         }
         try (Connection connection = dataSource.getConnection()) {
             assertThat(strings(connection, "SELECT version FROM old.glyphd_store_schema ORDER BY 1"))
-                    .containsExactly("1", "2");
+                    .containsExactly("1", "2", "3");
         }
     }
 
@@ -300,7 +303,7 @@ class PostgresSchemaTest {
             assertThatThrownBy(() -> PostgresSchema.createOrMigrate(connection, "public", where("public")))
                     .isInstanceOf(SchemaVersionException.class)
                     .hasMessage("Cannot open " + where("public") + ": it is marked as a glyphd-store schema (schema"
-                            + " version 2) but lacks its tables: found [imports] of [imports, listings]; it was left"
+                            + " version 3) but lacks its tables: found [imports] of [imports, listings]; it was left"
                             + " untouched");
 
             statement.execute("DELETE FROM glyphd_store_schema");

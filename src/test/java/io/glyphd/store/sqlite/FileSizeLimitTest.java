@@ -61,9 +61,10 @@ class FileSizeLimitTest {
     }
 
     /**
-     * 8,000 rows: the migrations' indexes (version 2's, and version 5's two rebuilt ones) fit in SQLite's page cache,
-     * so every statement succeeds and the first write past the limit is the commit's. SQLite rolls the transaction
-     * back by itself there; the error must still say what was being done and which version the file was left at.
+     * 8,000 rows: the migrations' indexes (version 2's, version 5's two rebuilt ones and version 6's) fit in SQLite's
+     * page cache, so every statement succeeds and the first write past the limit is the commit's. SQLite rolls the
+     * transaction back by itself there; the error must still say what was being done and which version the file was
+     * left at.
      */
     @Test
     void aMigrationWhoseCommitRunsOutOfSpaceLeavesVersionOneAndTheFileMigratesOnceSpaceIsBack() throws Exception {

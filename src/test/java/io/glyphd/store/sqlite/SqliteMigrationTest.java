@@ -121,7 +121,7 @@ class SqliteMigrationTest {
 
         assertThat(SqliteSchema.inspect(file)).isEqualTo(SqliteSchema.State.CURRENT);
         try (Connection c = raw(file)) {
-            assertThat(number(c, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT_VERSION).isEqualTo(5);
+            assertThat(number(c, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT_VERSION).isEqualTo(6);
             assertThat(strings(c, "SELECT name FROM pragma_index_info('imports_source') ORDER BY seqno"))
                     .containsExactly("source", "imported_at");
             assertThat(number(c, "PRAGMA application_id")).isEqualTo(SqliteSchema.APPLICATION_ID);

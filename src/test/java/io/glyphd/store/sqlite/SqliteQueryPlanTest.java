@@ -271,11 +271,35 @@ class SqliteQueryPlanTest {
                 .sourceType("Shopify").inStock().minMatchScore(0.5).orderBy(Order.SCORE_DESC).build()),
                 "listings_model_score", "canonical_model=?");
         assertMarketPlan(selectPlan(ListingQuery.builder().maxPrice(new BigDecimal("2000")).minVramGb(24)
-                .availability("Available").orderBy(Order.PRICE_ASC).build()), "listings_price", "price_micros<?");
+                .availability("Sold out").orderBy(Order.PRICE_ASC).build()), "listings_price", "price_micros<?");
+        // SQLite plans with the bound value: availability = 'Available' (this spelling) implies the in-stock index's
+        // WHERE clause.
+        assertMarketPlan(selectPlan(ListingQuery.builder().maxPrice(new BigDecimal("2000")).minVramGb(24)
+                .availability("Available").orderBy(Order.PRICE_ASC).build()), "listings_in_stock_price",
+                "price_micros<?");
         assertMarketPlan(selectPlan(ListingQuery.builder().region("USA").seenAfter(T).inStock().nvlink(false)
                 .orderBy(Order.SEEN_AT_DESC).build()), "listings_region_seen", "region=? AND seen_at>?");
         assertMarketPlan(selectPlan(ListingQuery.builder().minVramGb(24).inStock().orderBy(Order.SCORE_DESC)
                 .build()), "listings_score", null);
+    }
+
+    @Test
+    void listingsInStockByPriceReadThePartialIndexOfListingsInStockAndTestVramOnItsEntries() {
+        ListingQuery cheapest = ListingQuery.builder().minVramGb(16).maxPrice(new BigDecimal("2000")).inStock()
+                .orderBy(Order.PRICE_ASC).build();
+        assertMarketPlan(selectPlan(cheapest), "listings_in_stock_price", "price_micros<?");
+        assertMarketPlan(selectPlan(cheapest.toBuilder().orderBy(Order.PRICE_DESC).build()),
+                "listings_in_stock_price", "price_micros<?");
+        assertMarketPlan(selectPlan(ListingQuery.builder().inStock().current().orderBy(Order.PRICE_ASC).build()),
+                "listings_in_stock_price", null);
+        List<Sql> pages = queries().listingSql().page(queries().selectListings(), cheapest,
+                PageToken.after(cheapest, 1_500_000_000L, 1234L));
+        // The ties of one price: either price index reads them as one short range.
+        assertMarketPlan(plan(pages.get(0)), "listings_(in_stock_)?price", "price_micros=? AND rowid>?");
+        assertMarketPlan(plan(pages.get(1)), "listings_in_stock_price", "price_micros>? AND price_micros<?");
+        // A model's own index stays the better range.
+        assertMarketPlan(selectPlan(cheapest.toBuilder().model("RTX_4090").build()), "listings_model_price",
+                "canonical_model=? AND price_micros<?");
     }
 
     @Test
