@@ -561,6 +561,33 @@ public abstract class ListingAnalyticsContract {
     }
 
     @Test
+    void statsOfPricesWhoseSumOverflows64BitsOfMicroDollarsAreExact() {
+        // Ten listings at the largest price sum to 10^19 micro-dollars, past what a 64-bit integer holds.
+        List<Listing> huge = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            huge.add(listing("HUGE", Listing.MAX_PRICE.toPlainString(), 0.1 * i));
+        }
+        huge.add(listing("HUGE", "0.000001", 0.95));
+        huge.add(listing("SMALL", "2.5", 0.5));
+        store.insertListings(huge, "huge");
+        BigDecimal average = Listing.MAX_PRICE.multiply(BigDecimal.TEN).add(new BigDecimal("0.000001"))
+                .divide(BigDecimal.valueOf(11), Listing.MAX_PRICE_SCALE, RoundingMode.HALF_EVEN);
+
+        for (ListingQuery filter : List.of(ListingQuery.all(), ListingQuery.builder().importId("huge").build(),
+                ListingQuery.builder().minScore(0.0).build())) {
+            List<ModelStats> stats = store.modelStats(filter);
+
+            assertThat(stats).extracting(ModelStats::canonicalModel).as("%s", filter).containsExactly("HUGE", "SMALL");
+            assertThat(stats.get(0).listingCount()).isEqualTo(11);
+            assertThat(stats.get(0).averagePrice()).as("%s", filter).isEqualByComparingTo(average);
+            assertThat(stats.get(0).minPrice()).isEqualByComparingTo("0.000001");
+            assertThat(stats.get(0).maxPrice()).isEqualByComparingTo(Listing.MAX_PRICE);
+            assertThat(stats.get(0).bestListing().score()).isEqualTo(0.95);
+            assertThat(stats.get(1).averagePrice()).isEqualByComparingTo("2.5");
+        }
+    }
+
+    @Test
     void statsOfNothingAreEmpty() {
         assertThat(store.modelStats(ListingQuery.all())).isEmpty();
         store.insertListings(TestListings.sample(4), "b");

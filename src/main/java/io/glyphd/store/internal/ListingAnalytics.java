@@ -126,10 +126,14 @@ public final class ListingAnalytics {
 
     /** Returns the statistics statement for a filter. */
     public Sql modelStatsSql(ListingQuery filter) {
+        return modelStatsSql(filter, false);
+    }
+
+    private Sql modelStatsSql(ListingQuery filter, boolean wideSums) {
         List<Object> parameters = new ArrayList<>();
         StringBuilder where = new StringBuilder();
         queries.listingSql().appendWhere(where, filter, parameters);
-        return dialect.modelStats(queries.listingColumns(filter), where.toString(), parameters);
+        return dialect.modelStats(queries.listingColumns(filter), where.toString(), parameters, wideSums);
     }
 
     /**
@@ -140,14 +144,25 @@ public final class ListingAnalytics {
      * covering model index. Either form gives the same statistics.
      */
     public List<ModelStats> modelStats(Connection connection, ListingQuery filter) throws SQLException {
-        Sql sql = modelStatsSql(filter);
-        if (filter.importId() != null) {
-            Sql largeImport = dialect.modelStatsOfLargeImport(queries.listingColumns(filter), filter.importId());
-            if (largeImport != null && sql.equals(modelStatsSql(ListingQuery.builder().importId(filter.importId())
-                    .build())) && holdsLargeShare(connection, filter.importId())) {
-                sql = largeImport;
+        boolean largeImport = filter.importId() != null
+                && dialect.modelStatsOfLargeImport(queries.listingColumns(filter), filter.importId(), false) != null
+                && modelStatsSql(filter).equals(modelStatsSql(ListingQuery.builder().importId(filter.importId())
+                        .build())) && holdsLargeShare(connection, filter.importId());
+        try {
+            return modelStats(connection, filter, largeImport, false);
+        } catch (SQLException e) {
+            if (!dialect.sumOverflowed(e)) {
+                throw e;
             }
+            return modelStats(connection, filter, largeImport, true);
         }
+    }
+
+    private List<ModelStats> modelStats(Connection connection, ListingQuery filter, boolean largeImport,
+            boolean wideSums) throws SQLException {
+        Sql sql = largeImport
+                ? dialect.modelStatsOfLargeImport(queries.listingColumns(filter), filter.importId(), wideSums)
+                : modelStatsSql(filter, wideSums);
         List<ModelStats> stats = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
             sql.bind(statement);

@@ -140,17 +140,27 @@ public interface SqlDialect {
      * @param listingColumns the listing columns over aliases {@code l} and {@code i}, see {@link ListingQueries}
      * @param where the filter's {@code WHERE ...} over alias {@code l}, or empty for every listing
      * @param parameters the filter's values, once, in order
+     * @param wideSums true for the form whose price sums cannot overflow, after {@link #sumOverflowed} said the
+     *        other one did
      */
-    Sql modelStats(String listingColumns, String where, List<Object> parameters);
+    Sql modelStats(String listingColumns, String where, List<Object> parameters, boolean wideSums);
 
     /**
      * Returns the statistics {@link #modelStats} gives for a filter on one import alone, in a form that reads every
      * listing's entry of a model index carrying the import key instead of seeking the import's rows: cheaper once
      * the import holds a large share of the store (see {@link ListingAnalytics}), or null where the dialect has no
-     * such form. Its one parameter is the import id.
+     * such form. Its one parameter is the import id; {@code wideSums} as for {@link #modelStats}.
      */
-    default Sql modelStatsOfLargeImport(String listingColumns, String importId) {
+    default Sql modelStatsOfLargeImport(String listingColumns, String importId, boolean wideSums) {
         return null;
+    }
+
+    /**
+     * Returns true if {@code e}, thrown by a {@link #modelStats} statement made without {@code wideSums}, says that
+     * an integer sum overflowed, so that the statement is to run again with them; false where sums cannot overflow.
+     */
+    default boolean sumOverflowed(SQLException e) {
+        return false;
     }
 
     /** Reads the median a {@link #modelStats} row holds in its median column, in USD, within [min, max]. */

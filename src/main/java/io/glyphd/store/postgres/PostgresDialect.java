@@ -302,8 +302,9 @@ final class PostgresDialect implements SqlDialect {
         return IMPORT_DIFF;
     }
 
+    /** {@inheritDoc} Sums are numeric, which cannot overflow: {@code wideSums} changes nothing. */
     @Override
-    public Sql modelStats(String listingColumns, String where, List<Object> parameters) {
+    public Sql modelStats(String listingColumns, String where, List<Object> parameters, boolean wideSums) {
         if (where.isEmpty()) {
             return new Sql(MODEL_STATS_ALL.formatted(listingColumns), List.of());
         }

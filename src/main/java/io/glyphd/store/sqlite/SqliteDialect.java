@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * SQLite's side of the seam: prices as INTEGER micro-dollars, instants as INTEGER epoch microseconds, booleans as
@@ -43,11 +45,10 @@ final class SqliteDialect implements SqlDialect {
             ORDER BY i.imported_at, i.id""";
     /**
      * Per-model statistics over a filter's listings. %1$s: the listing columns; %2$s: the median aggregate; %3$s:
-     * the filter's WHERE clause; %4$s: the same clause followed by AND. The filter's values are bound twice, once
-     * for the aggregate and once for the best listing. The best listing is the highest score, ties to the row
-     * stored last (max id), as SCORE_DESC orders; (canonical_model, score) finds it with one seek per model. Prices
-     * are summed as whole dollars and remaining micro-dollars so that the sum cannot overflow 64 bits before
-     * about 9 million listings at the largest price a listing may have. The unary + in GROUP BY (which keeps the
+     * the filter's WHERE clause; %4$s: the same clause followed by AND; %5$s: the price sums ({@link #SUMS}). The
+     * filter's values are bound twice, once for the aggregate and once for the best listing. The best listing is
+     * the highest score, ties to the row stored last (max id), as SCORE_DESC orders; (canonical_model, score)
+     * finds it with one seek per model. The unary + in GROUP BY (which keeps the
      * column's NOCASE collation) stops SQLite from walking a whole model index for the group order with one table
      * lookup per row to test the filter; the filter's own index and a sort of its matches are cheaper.
      */
@@ -56,8 +57,7 @@ final class SqliteDialect implements SqlDialect {
                 g.whole_dollars, g.micro_dollars, g.average_score
             FROM (SELECT min(l.canonical_model COLLATE BINARY) AS canonical_model, count(*) AS listing_count,
                     min(l.price_micros) AS min_price, %2$s AS median_price, max(l.price_micros) AS max_price,
-                    sum(l.price_micros / 1000000) AS whole_dollars, sum(l.price_micros %% 1000000) AS micro_dollars,
-                    avg(l.score) AS average_score, max(l.score) AS best_score
+                    %5$s, avg(l.score) AS average_score, max(l.score) AS best_score
                 FROM listings l%3$s
                 GROUP BY +l.canonical_model) g
             JOIN listings l ON l.id = (SELECT max(l.id) FROM listings l%4$s
@@ -66,11 +66,12 @@ final class SqliteDialect implements SqlDialect {
             ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
     /**
      * Per-model statistics over every listing, the same values as {@link #MODEL_STATS} without a filter. %1$s: the
-     * listing columns; %2$s: the median aggregate. The aggregate is one pass over the covering index
-     * (canonical_model, price_micros, id, score), which delivers each model's rows together, so the grouping needs
-     * no sort and no table row is read. Min and max price are one seek each per model at either end of that
-     * index's model range rather than min()/max() aggregates (which compare every row), and the best listing is one
-     * seek per model at the top of (canonical_model, score): ORDER BY score DESC, id DESC is that index backwards.
+     * listing columns; %2$s: the median aggregate; %3$s: the price sums. The aggregate is one pass over the
+     * covering index (canonical_model, price_micros, id, score), which delivers each model's rows together, so the
+     * grouping needs no sort and no table row is read. Min and max price are one seek each per model at either end
+     * of that index's model range rather than min()/max() aggregates (which compare every row), and the best listing
+     * is one seek per model at the top of (canonical_model, score): ORDER BY score DESC, id DESC is that index
+     * backwards.
      */
     private static final String MODEL_STATS_ALL = """
             SELECT %1$s, g.canonical_model, g.listing_count,
@@ -79,9 +80,7 @@ final class SqliteDialect implements SqlDialect {
                 (SELECT max(p.price_micros) FROM listings p WHERE p.canonical_model = g.canonical_model),
                 g.whole_dollars, g.micro_dollars, g.average_score
             FROM (SELECT min(l.canonical_model COLLATE BINARY) AS canonical_model, count(*) AS listing_count,
-                    %2$s AS median_price,
-                    sum(l.price_micros / 1000000) AS whole_dollars, sum(l.price_micros %% 1000000) AS micro_dollars,
-                    avg(l.score) AS average_score
+                    %2$s AS median_price, %3$s, avg(l.score) AS average_score
                 FROM listings l
                 GROUP BY l.canonical_model) g
             JOIN listings l ON l.id = (SELECT b.id FROM listings b WHERE b.canonical_model = g.canonical_model
@@ -90,18 +89,25 @@ final class SqliteDialect implements SqlDialect {
             ORDER BY g.canonical_model COLLATE NOCASE, g.canonical_model""";
     /**
      * Per-model statistics of one import (the import id is parameter 1), the same values as {@link #MODEL_STATS}
-     * with that filter alone. %1$s: the listing columns; %2$s: the median aggregate. One pass over the covering
-     * index (canonical_model, price_micros, id, score, import_key), which tests the import key on each entry (the
-     * unary + keeps the import's own index out) and delivers each model's rows together, in price order; the best
-     * listing is one walk down (canonical_model, score, id, import_key) from its top to the import's first entry.
+     * with that filter alone. %1$s: the listing columns; %2$s: the median aggregate; %3$s: the price sums. One pass
+     * over the covering index (canonical_model, price_micros, id, score, import_key), which tests the import key on
+     * each entry (the unary + keeps the import's own index out) and delivers each model's rows together, in price
+     * order. Min and max price are a walk from either end of the model's range of that index to the import's first
+     * entry, as the best listing is down (canonical_model, score, id, import_key): an import this form is chosen for
+     * holds a fifth of the rows or more, so the walk is a few entries, cheaper than two more aggregates per row.
      */
     private static final String MODEL_STATS_IMPORT = """
-            SELECT %1$s, g.canonical_model, g.listing_count, g.min_price, g.median_price, g.max_price,
+            SELECT %1$s, g.canonical_model, g.listing_count,
+                (SELECT p.price_micros FROM listings p WHERE p.canonical_model = g.canonical_model
+                    AND +p.import_key = (SELECT k.id FROM imports k WHERE k.import_id = ?1)
+                    ORDER BY p.price_micros LIMIT 1),
+                g.median_price,
+                (SELECT p.price_micros FROM listings p WHERE p.canonical_model = g.canonical_model
+                    AND +p.import_key = (SELECT k.id FROM imports k WHERE k.import_id = ?1)
+                    ORDER BY p.price_micros DESC LIMIT 1),
                 g.whole_dollars, g.micro_dollars, g.average_score
             FROM (SELECT min(l.canonical_model COLLATE BINARY) AS canonical_model, count(*) AS listing_count,
-                    min(l.price_micros) AS min_price, %2$s AS median_price, max(l.price_micros) AS max_price,
-                    sum(l.price_micros / 1000000) AS whole_dollars, sum(l.price_micros %% 1000000) AS micro_dollars,
-                    avg(l.score) AS average_score
+                    %2$s AS median_price, %3$s, avg(l.score) AS average_score
                 FROM listings l
                 WHERE +l.import_key = (SELECT k.id FROM imports k WHERE k.import_id = ?1)
                 GROUP BY l.canonical_model) g
@@ -122,6 +128,15 @@ final class SqliteDialect implements SqlDialect {
     /** See import_diff.sql: parameters from import id, to import id, limit per kind. */
     private static final String IMPORT_DIFF = single(SqlScript.load(SqliteDialect.class, "import_diff.sql"));
     private static final String MEDIAN = "median(l.price_micros)";
+    /**
+     * The sum of a model's prices, as the two columns {@link #readPriceTotal} reads: one integer sum of micro-dollars,
+     * which overflows 64 bits only past about 9.2 trillion USD per model (nine listings at the largest price a
+     * listing may have), when SQLite's sum() fails with "integer overflow" instead of wrapping around.
+     */
+    private static final String SUMS = "0 AS whole_dollars, sum(l.price_micros) AS micro_dollars";
+    /** The same sum as whole dollars and remaining micro-dollars: no overflow before about 9 million such listings. */
+    private static final String WIDE_SUMS = "sum(l.price_micros / 1000000) AS whole_dollars,"
+            + " sum(l.price_micros % 1000000) AS micro_dollars";
 
     private SqliteDialect() {
     }
@@ -289,19 +304,28 @@ final class SqliteDialect implements SqlDialect {
      * bundles; it works on doubles, so it is exact while the two middle values are below 2^52 micro-dollars.
      */
     @Override
-    public Sql modelStats(String listingColumns, String where, List<Object> parameters) {
+    public Sql modelStats(String listingColumns, String where, List<Object> parameters, boolean wideSums) {
+        String sums = wideSums ? WIDE_SUMS : SUMS;
         if (where.isEmpty()) {
-            return new Sql(MODEL_STATS_ALL.formatted(listingColumns, MEDIAN), List.of());
+            return new Sql(MODEL_STATS_ALL.formatted(listingColumns, MEDIAN, sums), List.of());
         }
-        String text = MODEL_STATS.formatted(listingColumns, MEDIAN, where, where + " AND");
+        String text = MODEL_STATS.formatted(listingColumns, MEDIAN, where, where + " AND", sums);
         List<Object> twice = new ArrayList<>(parameters);
         twice.addAll(parameters);
         return new Sql(text, twice);
     }
 
     @Override
-    public Sql modelStatsOfLargeImport(String listingColumns, String importId) {
-        return new Sql(MODEL_STATS_IMPORT.formatted(listingColumns, MEDIAN), List.of(importId));
+    public Sql modelStatsOfLargeImport(String listingColumns, String importId, boolean wideSums) {
+        return new Sql(MODEL_STATS_IMPORT.formatted(listingColumns, MEDIAN, wideSums ? WIDE_SUMS : SUMS),
+                List.of(importId));
+    }
+
+    /** {@inheritDoc} SQLite's sum() of integers fails with SQLITE_ERROR "integer overflow" rather than wrap. */
+    @Override
+    public boolean sumOverflowed(SQLException e) {
+        return e instanceof SQLiteException sqlite && sqlite.getResultCode() == SQLiteErrorCode.SQLITE_ERROR
+                && String.valueOf(e.getMessage()).contains("integer overflow");
     }
 
     @Override
