@@ -158,7 +158,10 @@ class PostgresQueryPlanTest {
     void listingsInStockByPriceReadThePartialIndexOfListingsInStock() {
         ListingQuery cheapest = ListingQuery.builder().minVramGb(16).maxPrice(new BigDecimal("2000")).inStock()
                 .orderBy(Order.PRICE_ASC).limit(100).build();
-        assertReadsInOrder(selectPlan(cheapest), "listings_in_stock_price");
+        String plan = selectPlan(cheapest);
+        assertReadsInOrder(plan, "listings_in_stock_price");
+        assertThat(plan).as("the VRAM bound is tested on the index entry").containsPattern(
+                "Index Cond: \\(.*\\(vram_gb >= ");
         assertReadsInOrder(selectPlan(cheapest.toBuilder().orderBy(Order.PRICE_DESC).build()),
                 "listings_in_stock_price");
         List<Sql> pages = queries().listingSql().page(queries().selectListings(cheapest), cheapest,
