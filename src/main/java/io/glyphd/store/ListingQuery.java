@@ -28,9 +28,10 @@ import java.util.Objects;
  * {@code Available} (ignoring ASCII case) or, for a listing without an availability, its {@code quantity} is at least
  * 1. The pipeline writes {@code Available} or {@code Unavailable} (in its {@code quantity} column, which the readers
  * turn into {@code availability}); the marketplace's own word wins, so {@code Unavailable} with a quantity of 5 is
- * not in stock, and neither is a listing with no availability and no quantity. Both backends keep an index of the
- * listings in stock by price, so "the cheapest in stock" ({@code inStock} with {@code PRICE_ASC}, with or without
- * price and VRAM bounds) reads only in-stock listings.
+ * not in stock, and neither is a listing with no availability and no quantity. Both backends keep indexes of the
+ * listings in stock by price and by score, so "the cheapest in stock" or "the best in stock" ({@code inStock} with
+ * {@code PRICE_ASC}, {@code PRICE_DESC} or {@code SCORE_DESC}, with or without price and VRAM bounds) reads only
+ * in-stock listings.
  *
  * <p><b>The current market</b> ({@code current}): only the listings of the newest import of each source, where an
  * import's source is {@link ImportMetadata#source()} (compared exactly), newest means the latest

@@ -253,7 +253,7 @@ final class PostgresDialect implements SqlDialect {
         return value;
     }
 
-    /** {@inheritDoc} The WHERE clause of listings_in_stock_price (schema version 3), term for term. */
+    /** {@inheritDoc} The WHERE clause of the listings_in_stock_* indexes (schema version 3), term for term. */
     @Override
     public String inStock() {
         return "(lower(l.availability) = 'available' OR (l.availability IS NULL AND l.quantity >= 1))";

@@ -58,7 +58,7 @@ final class PostgresSchema {
     static final int LOCK_CLASS_ID = 0x474C5950;
     /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
     static final List<String> MIGRATIONS = List.of("schema.sql", "V2__import_fingerprint.sql",
-            "V3__in_stock_price.sql");
+            "V3__in_stock.sql");
     static final int CURRENT_VERSION = Migrations.checkNames(MIGRATIONS);
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSchema.class);

@@ -231,7 +231,7 @@ final class SqliteDialect implements SqlDialect {
         return value ? 1 : 0;
     }
 
-    /** {@inheritDoc} The WHERE clause of listings_in_stock_price (schema version 6), term for term. */
+    /** {@inheritDoc} The WHERE clause of the listings_in_stock_* indexes (schema version 6), term for term. */
     @Override
     public String inStock() {
         return "(l.availability = 'Available' COLLATE NOCASE OR (l.availability IS NULL AND l.quantity >= 1))";

@@ -45,7 +45,7 @@ final class SqliteSchema {
     /** Migration scripts, next to this class; script {@code i} (0-based) brings the schema to version i + 1. */
     static final List<String> MIGRATIONS = List.of("schema.sql", "V2__listing_identity.sql",
             "V3__current_market.sql", "V4__import_fingerprint.sql", "V5__model_indexes_carry_import_key.sql",
-            "V6__in_stock_price.sql");
+            "V6__in_stock.sql");
     static final int CURRENT_VERSION = Migrations.checkNames(MIGRATIONS);
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSchema.class);

@@ -167,6 +167,10 @@ class PostgresQueryPlanTest {
         List<Sql> pages = queries().listingSql().page(queries().selectListings(cheapest), cheapest,
                 PageToken.after(cheapest, 1_500_000_000L, 1234L));
         assertReadsInOrder(explain(pages.get(1).withLimit(101)), "listings_in_stock_price");
+        String best = selectPlan(cheapest.toBuilder().orderBy(Order.SCORE_DESC).build());
+        assertReadsInOrder(best, "listings_in_stock_score");
+        assertThat(best).as("the VRAM and price bounds are tested on the index entry")
+                .containsPattern("Index Cond: \\(.*vram_gb >= .*price <= ");
     }
 
     @Test

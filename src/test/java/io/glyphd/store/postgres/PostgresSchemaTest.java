@@ -35,7 +35,8 @@ class PostgresSchemaTest {
     private static final List<String> INDEXES = List.of("glyphd_store_schema_pkey", "imports_fingerprint",
             "imports_imported_at",
             "imports_import_id_key", "imports_pkey", "imports_source", "listings_identity",
-            "listings_import_key_import_index_key", "listings_in_stock_price", "listings_model_price",
+            "listings_import_key_import_index_key", "listings_in_stock_price", "listings_in_stock_score",
+            "listings_model_price",
             "listings_model_score", "listings_pkey",
             "listings_price", "listings_region_seen", "listings_score", "listings_seen");
 
@@ -88,7 +89,7 @@ class PostgresSchemaTest {
             assertThat(strings(connection, "SELECT version || ' ' || script || ' ' || (applied_at IS NOT NULL)"
                     + " FROM glyphd_store_schema ORDER BY version"))
                     .containsExactly("1 schema.sql true", "2 V2__import_fingerprint.sql true",
-                            "3 V3__in_stock_price.sql true");
+                            "3 V3__in_stock.sql true");
             assertThat(strings(connection, "SELECT obj_description(c.oid, 'pg_class') FROM pg_class c"
                     + " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY c.relname"))
                     .hasSize(3).allSatisfy(comment -> assertThat(comment).startsWith("glyphd-store: ")

@@ -74,8 +74,8 @@ class SqliteImporterTest {
 
         store.importListings(rows(BIG), ImportRequest.of("big"));
 
-        assertThat(before).hasSize(8)
-                .containsKeys("listings_model_score", "listings_identity", "listings_in_stock_price");
+        assertThat(before).hasSize(9).containsKeys("listings_model_score", "listings_identity",
+                "listings_in_stock_price", "listings_in_stock_score");
         assertThat(secondaryIndexes()).isEqualTo(before);
         store.withConnection(c -> {
             assertThat(text(c, "PRAGMA integrity_check")).isEqualTo("ok");

@@ -279,8 +279,8 @@ class SqliteQueryPlanTest {
                 "price_micros<?");
         assertMarketPlan(selectPlan(ListingQuery.builder().region("USA").seenAfter(T).inStock().nvlink(false)
                 .orderBy(Order.SEEN_AT_DESC).build()), "listings_region_seen", "region=? AND seen_at>?");
-        assertMarketPlan(selectPlan(ListingQuery.builder().minVramGb(24).inStock().orderBy(Order.SCORE_DESC)
-                .build()), "listings_score", null);
+        assertMarketPlan(selectPlan(ListingQuery.builder().minVramGb(24).availability("Sold out")
+                .orderBy(Order.SCORE_DESC).build()), "listings_score", null);
     }
 
     @Test
@@ -300,6 +300,22 @@ class SqliteQueryPlanTest {
         // A model's own index stays the better range.
         assertMarketPlan(selectPlan(cheapest.toBuilder().model("RTX_4090").build()), "listings_model_price",
                 "canonical_model=? AND price_micros<?");
+    }
+
+    @Test
+    void listingsInStockByScoreReadThePartialIndexOfListingsInStockAndTestVramAndPriceOnItsEntries() {
+        ListingQuery best = ListingQuery.builder().minVramGb(16).maxPrice(new BigDecimal("2000")).inStock()
+                .orderBy(Order.SCORE_DESC).build();
+        assertMarketPlan(selectPlan(best), "listings_in_stock_score", null);
+        assertMarketPlan(selectPlan(ListingQuery.builder().inStock().current().orderBy(Order.SCORE_DESC).build()),
+                "listings_in_stock_score", null);
+        assertMarketPlan(selectPlan(best.toBuilder().minScore(0.5).build()), "listings_in_stock_score", "score>?");
+        List<Sql> pages = queries().listingSql().page(queries().selectListings(), best,
+                PageToken.after(best, 0.5, 1234L));
+        assertMarketPlan(plan(pages.get(0)), "listings_(in_stock_)?score", "score=? AND rowid<?");
+        assertMarketPlan(plan(pages.get(1)), "listings_in_stock_score", "score<?");
+        assertMarketPlan(selectPlan(ListingQuery.builder().model("RTX_4090").minVramGb(16).inStock()
+                .orderBy(Order.SCORE_DESC).build()), "listings_model_score", "canonical_model=?");
     }
 
     @Test

@@ -181,6 +181,8 @@ public final class QueryAb {
                     () -> history.queryListings(currentModel.toBuilder().distinctOffers().build()));
             add("history: VRAM >= 16 GB + price <= $2000 + in stock, PRICE_ASC, top 100 (slow)",
                     () -> history.queryListings(vramPriceStock));
+            add("history: VRAM >= 16 GB + price <= $2000 + in stock, SCORE_DESC, top 100",
+                    () -> history.queryListings(vramPriceStock.toBuilder().orderBy(Order.SCORE_DESC).build()));
             add("one import: modelStats, all listings (slow)", () -> one.modelStats(ListingQuery.all()));
             add("one import: modelStats, import base (1,000,000 rows) (slow)",
                     () -> one.modelStats(ListingQuery.builder().importId("base").build()));
