@@ -144,25 +144,26 @@ public final class ListingAnalytics {
      * covering model index. Either form gives the same statistics.
      */
     public List<ModelStats> modelStats(Connection connection, ListingQuery filter) throws SQLException {
-        boolean largeImport = filter.importId() != null
-                && dialect.modelStatsOfLargeImport(queries.listingColumns(filter), filter.importId(), false) != null
-                && modelStatsSql(filter).equals(modelStatsSql(ListingQuery.builder().importId(filter.importId())
-                        .build())) && holdsLargeShare(connection, filter.importId());
+        Sql sql = modelStatsSql(filter);
+        String importId = filter.importId();
+        Sql largeImport = importId == null ? null
+                : dialect.modelStatsOfLargeImport(queries.listingColumns(filter), importId, false);
+        boolean useLargeImport = largeImport != null
+                && sql.equals(modelStatsSql(ListingQuery.builder().importId(importId).build()))
+                && holdsLargeShare(connection, importId);
         try {
-            return modelStats(connection, filter, largeImport, false);
+            return modelStats(connection, useLargeImport ? largeImport : sql);
         } catch (SQLException e) {
             if (!dialect.sumOverflowed(e)) {
                 throw e;
             }
-            return modelStats(connection, filter, largeImport, true);
+            return modelStats(connection, useLargeImport
+                    ? dialect.modelStatsOfLargeImport(queries.listingColumns(filter), importId, true)
+                    : modelStatsSql(filter, true));
         }
     }
 
-    private List<ModelStats> modelStats(Connection connection, ListingQuery filter, boolean largeImport,
-            boolean wideSums) throws SQLException {
-        Sql sql = largeImport
-                ? dialect.modelStatsOfLargeImport(queries.listingColumns(filter), filter.importId(), wideSums)
-                : modelStatsSql(filter, wideSums);
+    private List<ModelStats> modelStats(Connection connection, Sql sql) throws SQLException {
         List<ModelStats> stats = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
             sql.bind(statement);

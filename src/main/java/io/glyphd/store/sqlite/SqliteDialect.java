@@ -48,9 +48,9 @@ final class SqliteDialect implements SqlDialect {
      * the filter's WHERE clause; %4$s: the same clause followed by AND; %5$s: the price sums ({@link #SUMS}). The
      * filter's values are bound twice, once for the aggregate and once for the best listing. The best listing is
      * the highest score, ties to the row stored last (max id), as SCORE_DESC orders; (canonical_model, score)
-     * finds it with one seek per model. The unary + in GROUP BY (which keeps the
-     * column's NOCASE collation) stops SQLite from walking a whole model index for the group order with one table
-     * lookup per row to test the filter; the filter's own index and a sort of its matches are cheaper.
+     * finds it with one seek per model. The unary + in GROUP BY (which keeps the column's NOCASE collation) stops
+     * SQLite from walking a whole model index for the group order with one table lookup per row to test the
+     * filter; the filter's own index and a sort of its matches are cheaper.
      */
     private static final String MODEL_STATS = """
             SELECT %1$s, g.canonical_model, g.listing_count, g.min_price, g.median_price, g.max_price,
@@ -305,11 +305,10 @@ final class SqliteDialect implements SqlDialect {
      */
     @Override
     public Sql modelStats(String listingColumns, String where, List<Object> parameters, boolean wideSums) {
-        String sums = wideSums ? WIDE_SUMS : SUMS;
         if (where.isEmpty()) {
-            return new Sql(MODEL_STATS_ALL.formatted(listingColumns, MEDIAN, sums), List.of());
+            return new Sql(MODEL_STATS_ALL.formatted(listingColumns, MEDIAN, sums(wideSums)), List.of());
         }
-        String text = MODEL_STATS.formatted(listingColumns, MEDIAN, where, where + " AND", sums);
+        String text = MODEL_STATS.formatted(listingColumns, MEDIAN, where, where + " AND", sums(wideSums));
         List<Object> twice = new ArrayList<>(parameters);
         twice.addAll(parameters);
         return new Sql(text, twice);
@@ -317,8 +316,11 @@ final class SqliteDialect implements SqlDialect {
 
     @Override
     public Sql modelStatsOfLargeImport(String listingColumns, String importId, boolean wideSums) {
-        return new Sql(MODEL_STATS_IMPORT.formatted(listingColumns, MEDIAN, wideSums ? WIDE_SUMS : SUMS),
-                List.of(importId));
+        return new Sql(MODEL_STATS_IMPORT.formatted(listingColumns, MEDIAN, sums(wideSums)), List.of(importId));
+    }
+
+    private static String sums(boolean wide) {
+        return wide ? WIDE_SUMS : SUMS;
     }
 
     /** {@inheritDoc} SQLite's sum() of integers fails with SQLITE_ERROR "integer overflow" rather than wrap. */
