@@ -127,11 +127,12 @@ public interface ListingStore extends AutoCloseable {
      * Returns every listing that matches a query, in its order, as a stream read page by page, all in one snapshot of
      * the store: what one query with no limit would give at the moment the first page is read, ties included. An
      * import committed, re-imported or deleted while the stream runs is seen entirely as it was before, never in
-     * part, so an export holds all of an import's version or none of it. The query's {@code limit} is the page size,
-     * not a bound on the stream: it sets how many listings are held at a time and how many round trips an export
-     * takes (an export does best with a large one, such as {@value ListingQuery#MAX_LIMIT}; {@link Stream#limit}
-     * bounds the stream). Pages are read by keyset position, never by offset, so a deep page costs what the first
-     * one costs.
+     * part, so an export holds all of an import's version or none of it. The query's {@code limit} is the page size
+     * up to {@value ListingQuery#STREAM_PAGE_LIMIT} (a larger limit reads pages of that many), not a bound on the
+     * stream: it sets how many listings are held at a time and how many round trips an export takes
+     * ({@link Stream#limit} bounds the stream; an export does best with pages of
+     * {@value ListingQuery#STREAM_PAGE_LIMIT}). Pages are read by keyset position, never by offset, so a deep page
+     * costs what the first one costs.
      *
      * <p>The first page is read before this method returns; each next page when the stream reaches it. Memory holds
      * one page. The snapshot costs what an open read transaction costs, from the first page until the stream is
@@ -149,7 +150,8 @@ public interface ListingStore extends AutoCloseable {
      * own snapshot (a listing that stays in the store is still never returned twice or skipped) and nothing is held
      * between pages; this library's stores override it to read one snapshot as described.
      *
-     * @param query filters, order and page size ({@code limit}); its offset must be 0
+     * @param query filters, order and page size ({@code limit}, at most {@value ListingQuery#STREAM_PAGE_LIMIT} used);
+     *        its offset must be 0
      * @return the matching listings with their provenance, in the query's order
      * @throws IllegalArgumentException if the query's offset is not 0
      */

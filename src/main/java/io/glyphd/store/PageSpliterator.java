@@ -6,10 +6,11 @@ import java.util.Spliterators;
 import java.util.function.Consumer;
 
 /**
- * The spliterator behind the default {@link ListingStore#streamListings(ListingQuery)}: one page of listings at a
- * time, each read with {@link ListingStore#queryPage(ListingQuery, String)} when the one before it is used up, so each
- * page is its own snapshot. Between two pages it holds the current page and the next page's token, and nothing of the
- * store: no connection, statement or transaction. Not thread-safe, as a stream's spliterator need not be.
+ * The spliterator behind the default {@link ListingStore#streamListings(ListingQuery)}: one page of listings (at most
+ * {@value ListingQuery#STREAM_PAGE_LIMIT}) at a time, each read with {@link ListingStore#queryPage(ListingQuery,
+ * String)} when the one before it is used up, so each page is its own snapshot. Between two pages it holds the current
+ * page and the next page's token, and nothing of the store: no connection, statement or transaction. Not thread-safe,
+ * as a stream's spliterator need not be.
  */
 final class PageSpliterator extends Spliterators.AbstractSpliterator<Listing> {
     private final ListingStore store;
@@ -22,8 +23,9 @@ final class PageSpliterator extends Spliterators.AbstractSpliterator<Listing> {
     PageSpliterator(ListingStore store, ListingQuery query) {
         super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
         this.store = store;
-        this.query = query;
-        read(store.queryPage(query));
+        this.query = query.limit() <= ListingQuery.STREAM_PAGE_LIMIT ? query
+                : query.toBuilder().limit(ListingQuery.STREAM_PAGE_LIMIT).build();
+        read(store.queryPage(this.query));
     }
 
     private void read(ListingPage next) {

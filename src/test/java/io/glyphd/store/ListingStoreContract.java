@@ -1023,6 +1023,27 @@ public abstract class ListingStoreContract {
         assertThat(store.countListings(ListingQuery.all())).isEqualTo(34);
     }
 
+    @Test
+    void aStreamReadsPagesOfAtMostStreamPageLimitWhateverTheQuerysLimit() {
+        int rows = ListingQuery.STREAM_PAGE_LIMIT + 1;
+        store.insertListings(sample(rows), "big");
+        ListingQuery query = ListingQuery.builder().orderBy(ListingQuery.Order.SCORE_DESC)
+                .limit(ListingQuery.MAX_LIMIT).build();
+        List<Listing> expected = store.queryListings(query);
+        List<Listing> read = new ArrayList<>();
+
+        try (Stream<Listing> listings = store.streamListings(query)) {
+            Iterator<Listing> it = listings.iterator();
+            read.add(it.next());
+            store.insertListings(sample(1), "meanwhile");
+            // a first page of every row would have ended the snapshot at once
+            assertThat(aReadIsOpen()).as("the last listing is on a second page, still to read").isTrue();
+            it.forEachRemaining(read::add);
+        }
+
+        assertThat(read).hasSize(rows).containsExactlyElementsOf(expected);
+    }
+
     /**
      * Opens a second store on a fresh database in {@code dir} that has one connection to lend (SQLite's
      * maxConnections(1); a caller's pool of one on PostgreSQL) and waits at most a second for it; the test closes it.

@@ -9,10 +9,11 @@ import java.util.Spliterators;
 import java.util.function.Consumer;
 
 /**
- * The spliterator behind {@link JdbcListingStore#streamListings(ListingQuery)}: the query's keyset pages, one at a
- * time, each read when the one before it is used up, all in one {@link Database.Snapshot}. The snapshot is closed
- * (its connection released) when the last page has been read, when a read fails, when the consumer throws, and when
- * the stream is closed. Not thread-safe, as a stream's spliterator need not be.
+ * The spliterator behind {@link JdbcListingStore#streamListings(ListingQuery)}: the query's keyset pages (of at most
+ * {@value ListingQuery#STREAM_PAGE_LIMIT} listings), one at a time, each read when the one before it is used up, all in
+ * one {@link Database.Snapshot}. The snapshot is closed (its connection released) when the last page has been read,
+ * when a read fails, when the consumer throws, and when the stream is closed. Not thread-safe, as a stream's
+ * spliterator need not be.
  */
 final class SnapshotPages extends Spliterators.AbstractSpliterator<Listing> {
     private final Database.Snapshot snapshot;
@@ -27,7 +28,8 @@ final class SnapshotPages extends Spliterators.AbstractSpliterator<Listing> {
         super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
         this.snapshot = snapshot;
         this.queries = queries;
-        this.query = query;
+        this.query = query.limit() <= ListingQuery.STREAM_PAGE_LIMIT ? query
+                : query.toBuilder().limit(ListingQuery.STREAM_PAGE_LIMIT).build();
         read(null);
     }
 

@@ -47,7 +47,8 @@ public final class MarketBench {
         switch (args[0]) {
             case "build" -> build(dir, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000);
             case "measure" -> measure(dir, args.length > 2 ? Integer.parseInt(args[2]) : 1_000);
-            case "export" -> exportOnly(dir, Order.valueOf(args[2]), Integer.parseInt(args[3]));
+            case "export" -> exportOnly(dir, Order.valueOf(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : ListingQuery.MAX_LIMIT);
             default -> pg(args);
         }
     }
@@ -78,7 +79,8 @@ public final class MarketBench {
                     long rows = store.countListings(ListingQuery.all());
                     for (int round = 0; round < Integer.parseInt(args[3]); round++) {
                         System.out.println((round == 0 ? "warm-up " : "")
-                                + exportRow(store, Order.valueOf(args[2]), rows));
+                                + exportRow(store, Order.valueOf(args[2]), rows,
+                                        args.length > 4 ? Integer.parseInt(args[4]) : ListingQuery.MAX_LIMIT));
                     }
                 }
                 default -> throw new IllegalArgumentException("build, measure, export, pg-build or pg-export, was "
@@ -215,11 +217,11 @@ public final class MarketBench {
      * {@code export FILE ORDER ROUNDS}: only the streaming export of every row of one store, {@code ROUNDS} times in
      * this JVM (the first a warm-up, marked so), for builds compared side by side by alternating processes.
      */
-    private static void exportOnly(Path file, Order order, int rounds) throws Exception {
+    private static void exportOnly(Path file, Order order, int rounds, int pageSize) throws Exception {
         try (ListingStore store = SqliteListingStore.openReadOnly(file)) {
             long rows = store.countListings(ListingQuery.all());
             for (int round = 0; round < rounds; round++) {
-                System.out.println((round == 0 ? "warm-up " : "") + exportRow(store, order, rows));
+                System.out.println((round == 0 ? "warm-up " : "") + exportRow(store, order, rows, pageSize));
             }
         }
     }
@@ -230,11 +232,16 @@ public final class MarketBench {
 
     /** Streams every row into a sink that reads a few fields of each, and returns the rate as a table row. */
     static String exportRow(ListingStore store, Order order, long expected) {
+        return exportRow(store, order, expected, ListingQuery.MAX_LIMIT);
+    }
+
+    /** As {@link #exportRow(ListingStore, Order, long)}, with pages of {@code pageSize} listings. */
+    static String exportRow(ListingStore store, Order order, long expected, int pageSize) {
         long cpu = THREADS.getCurrentThreadCpuTime();
         long t = System.nanoTime();
         long[] sink = new long[2];
         try (Stream<Listing> listings = store.streamListings(ListingQuery.builder().orderBy(order)
-                .limit(ListingQuery.MAX_LIMIT).build())) {
+                .limit(pageSize).build())) {
             listings.forEach(l -> {
                 sink[0]++;
                 sink[1] += l.canonicalModel().length() + l.importIndex();
@@ -245,8 +252,8 @@ public final class MarketBench {
         if (sink[0] != expected) {
             throw new IllegalStateException("exported " + sink[0] + " of " + expected);
         }
-        return String.format(Locale.ROOT, "| streamListings, every row, %s, pages of 10,000 | %,d | %.0f ms"
-                + " (%,.0f rows/s) | | %.0f ms (%,.0f rows per CPU s) | 1 |", order, sink[0], seconds * 1e3,
+        return String.format(Locale.ROOT, "| streamListings, every row, %s, limit %,d | %,d | %.0f ms"
+                + " (%,.0f rows/s) | | %.0f ms (%,.0f rows per CPU s) | 1 |", order, pageSize, sink[0], seconds * 1e3,
                 sink[0] / seconds, cpuSeconds * 1e3, sink[0] / cpuSeconds);
     }
 
