@@ -13,7 +13,8 @@ if ! command -v sqlite3 >/dev/null || [ ! -x /usr/bin/time ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 time >/dev/null
 fi
 
-# The PostgreSQL sections run unless --only names no pg-* section; the C anchor unless --only omits "anchor".
+# The PostgreSQL sections run unless --only names no pg-* section; the C programs (the import anchor and the query
+# floor) are built unless --only names neither "anchor" nor "floor".
 postgres=yes
 anchor=yes
 args=("$@")
@@ -21,7 +22,8 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     if [ "${args[i]}" = --only ] && [[ "${args[i + 1]:-}" != *pg-* ]]; then
         postgres=no
     fi
-    if [ "${args[i]}" = --only ] && [[ ",${args[i + 1]:-}," != *,anchor,* ]]; then
+    if [ "${args[i]}" = --only ] && [[ ",${args[i + 1]:-}," != *,anchor,* ]] \
+        && [[ ",${args[i + 1]:-}," != *,floor,* ]]; then
         anchor=no
     fi
 done

@@ -3,7 +3,8 @@
 # version inside sqlite-jdbc 3.54.1.0. The amalgamation (sqlite3.c, sqlite3.h) comes from the npm package
 # better-sqlite3 13.2.0, which ships it in deps/sqlite3; `npm pack` fetches the package without installing it.
 # Compile options: those of sqlite-jdbc's build that change how SQLite works (PRAGMA compile_options there), at -O2.
-# Prints the binary's path. Rebuilds only when anchor.c or this script is newer than the binary.
+# Also builds the query floor, bench/target/c/glyphd-floor. Prints the anchor's path. Rebuilds only what is older
+# than its sources.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -41,5 +42,10 @@ if [ ! -f "$src/sqlite3.o" ] || [ bench/c/build.sh -nt "$src/sqlite3.o" ]; then
 fi
 if [ ! -x "$bin" ] || [ bench/c/anchor.c -nt "$bin" ] || [ "$src/sqlite3.o" -nt "$bin" ]; then
     gcc -O2 -std=c11 -Wall -Wextra -Werror -I"$src" -o "$bin" bench/c/anchor.c "$src/sqlite3.o" -lpthread -lm -ldl
+fi
+# The query floor (bench/c/floor.c), built next to the anchor from the same object.
+floor=$out/glyphd-floor
+if [ ! -x "$floor" ] || [ bench/c/floor.c -nt "$floor" ] || [ "$src/sqlite3.o" -nt "$floor" ]; then
+    gcc -O2 -std=c11 -Wall -Wextra -Werror -I"$src" -o "$floor" bench/c/floor.c "$src/sqlite3.o" -lpthread -lm -ldl
 fi
 echo "$bin"

@@ -80,6 +80,17 @@ final class AnchorBench {
                 .toAbsolutePath();
     }
 
+    /** The query floor ({@code bench/c/floor.c}), which {@code bench/c/build.sh} builds next to the anchor. */
+    static Path floorBinary() {
+        Path anchor = Path.of(System.getProperty("glyphd.anchor", "bench/target/c/glyphd-anchor")).toAbsolutePath();
+        Path floor = anchor.resolveSibling("glyphd-floor");
+        if (!Files.isExecutable(floor)) {
+            throw new IllegalStateException("no C query floor at " + floor + ": bench/run.sh builds it"
+                    + " (bench/c/build.sh)");
+        }
+        return floor;
+    }
+
     void run(Path empty, Path baseCsv, Path addCsv) throws Exception {
         if (!Files.isExecutable(anchor)) {
             throw new IllegalStateException("no C anchor at " + anchor + ": bench/run.sh builds it (bench/c/build.sh)");

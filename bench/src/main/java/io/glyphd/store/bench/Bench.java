@@ -118,7 +118,8 @@ public final class Bench {
                 iterations != null ? iterations : quick ? 200 : 1_000, work.toAbsolutePath(), sqlite3, all,
                 warmup != null ? warmup : quick ? 20_000 : 50_000, pg);
         List<String> sections = new ArrayList<>(only.isEmpty()
-                ? List.of("import", "anchor", "queries", "open", "first", "size", "pg-import", "pg-queries") : only);
+                ? List.of("import", "anchor", "queries", "floor", "open", "first", "size", "pg-import", "pg-queries")
+                : only);
         if (pg == null && sections.removeIf(s -> s.startsWith("pg-"))) {
             System.err.println("no PostgreSQL server (--pg-port): skipping the PostgreSQL sections");
         }
@@ -145,7 +146,7 @@ public final class Bench {
         Path empty = work.resolve("empty.sqlite3");
         new SqliteListingStore(empty).close();
         Path full = work.resolve("full.sqlite3");
-        boolean needsFull = sections.stream().anyMatch(s -> List.of("queries", "open", "size").contains(s));
+        boolean needsFull = sections.stream().anyMatch(s -> List.of("queries", "floor", "open", "size").contains(s));
         if (sections.contains("import")) {
             imports(empty, base, add, full);
         } else if (needsFull) {
@@ -160,6 +161,14 @@ public final class Bench {
         }
         if (sections.contains("queries")) {
             queries(full);
+        }
+        if (sections.contains("floor")) {
+            line("");
+            line("## The documented query shape against its C floor (issue 12), %d rounds of %d calls", 5,
+                    queryIterations);
+            line("");
+            FloorBench.run(AnchorBench.floorBinary(), full, ListingGenerator.commonModel(), 5,
+                    Math.max(100, queryIterations), text -> line("%s", text));
         }
         if (sections.contains("open")) {
             openTime(full);
