@@ -92,7 +92,7 @@ public record ListingQuery(String model, Double minScore, Double maxScore, BigDe
     /**
      * Most listings {@link ListingStore#streamListings} reads in one page and holds at a time, whatever the query's
      * limit. Larger pages only give the garbage collector more to copy: an export of 1,000,000 listings in a 128 MB
-     * heap spent about 4 s of 10 in collection pauses with pages of 10,000 on SQLite, and under 0.4 s with pages of
+     * heap spent about 2 s of its 9 in collection pauses with pages of 10,000 on SQLite, and under 0.2 s with pages of
      * 1,000 (docs/BENCHMARKS.md).
      */
     public static final int STREAM_PAGE_LIMIT = 1_000;
