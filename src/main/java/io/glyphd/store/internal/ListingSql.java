@@ -15,8 +15,8 @@ import java.util.Map;
  * <ul>
  *   <li>model, score, price, region and time bounds and the import choose an index range, one per query shape, read
  *       in the order's order;</li>
- *   <li>several {@code models} are one seek per model; with a score or price order where the dialect merges index
- *       ranges, one such range per model, merged in order by a {@code UNION ALL ... ORDER BY};</li>
+ *   <li>several {@code models} are one seek per model; with a score or price order, one such range per model,
+ *       merged in order by a {@code UNION ALL ... ORDER BY} ({@link SqlDialect#mergeArm});</li>
  *   <li>{@code sourceUrl} seeks the identity index;</li>
  *   <li>the spec and offer filters (VRAM, MIG, NVLink, generation, form factor, seller, source type, availability,
  *       in stock, match score) have a handful of values each, so an index of theirs would not narrow a scan: they
@@ -273,10 +273,10 @@ public final class ListingSql {
     }
 
     /**
-     * Returns {@code select} with the query's filters, a position predicate (or none) and ORDER BY. Where the dialect
-     * {@linkplain SqlDialect#mergesIndexRanges() merges index ranges}, several models in a score or price order
-     * become one arm per model, each one range of that model's index in the order, merged by
-     * {@code UNION ALL ... ORDER BY} as SQLite reads them (its MERGE) instead of sorting every match of every model.
+     * Returns {@code select} with the query's filters, a position predicate (or none) and ORDER BY. Several models in
+     * a score or price order become one arm per model, each one range of that model's index in the order, merged by
+     * {@code UNION ALL ... ORDER BY} as the engine reads them (SQLite's MERGE, PostgreSQL's Merge Append) instead of
+     * sorting every match of every model.
      */
     private Sql segment(String select, ListingQuery query, String position, List<Object> values) {
         List<Object> parameters = new ArrayList<>();
@@ -284,10 +284,18 @@ public final class ListingSql {
         StringBuilder sql = new StringBuilder();
         List<String> arms = mergedModels(query);
         if (arms.size() > 1) {
+            String armOrder = orderBy(query.orderBy());
+            // select reads limit + offset rows, a page limit + 1.
+            long rest = Math.max(query.offset(), 1);
+            long armRows = rest > Long.MAX_VALUE - query.limit() ? Long.MAX_VALUE : query.limit() + rest;
             for (int i = 0; i < arms.size(); i++) {
-                sql.append(i == 0 ? "" : " UNION ALL ");
-                appendFiltered(sql, select, predicates(query, parameters, arms.get(i), seekImports), position,
-                        values, parameters);
+                StringBuilder text = new StringBuilder();
+                List<Object> armParameters = new ArrayList<>();
+                appendFiltered(text, select, predicates(query, armParameters, arms.get(i), seekImports), position,
+                        values, armParameters);
+                Sql arm = dialect.mergeArm(new Sql(text.toString(), armParameters), armOrder, armRows);
+                sql.append(i == 0 ? "" : " UNION ALL ").append(arm.text());
+                parameters.addAll(arm.parameters());
             }
             sql.append(" ORDER BY ").append(mergedOrderBy(query.orderBy()));
         } else {
@@ -305,7 +313,7 @@ public final class ListingSql {
      */
     private List<String> mergedModels(ListingQuery query) {
         ListingQuery.Order order = query.orderBy();
-        if (!dialect.mergesIndexRanges() || query.models() == null || (order != ListingQuery.Order.SCORE_DESC
+        if (query.models() == null || (order != ListingQuery.Order.SCORE_DESC
                 && order != ListingQuery.Order.PRICE_ASC && order != ListingQuery.Order.PRICE_DESC)) {
             return List.of();
         }

@@ -50,11 +50,14 @@ public interface SqlDialect {
     String currentImports();
 
     /**
-     * Returns true if a statement may read several models' index ranges as arms of a {@code UNION ALL ... ORDER BY},
-     * which the engine merges in order as it reads them; false to match the models with one IN list and leave the
-     * plan to the engine.
+     * Returns one arm of a merge of several models' index ranges ({@code arm UNION ALL arm ... ORDER BY ...}) in the
+     * form the engine merges in order as it reads them, rather than sorting every match.
+     *
+     * @param arm a SELECT with its WHERE clause
+     * @param orderBy the ORDER BY terms of the arm's index range, over alias {@code l}
+     * @param rows the most rows the statement takes from the merge, so also the most it needs from one arm
      */
-    boolean mergesIndexRanges();
+    Sql mergeArm(Sql arm, String orderBy, long rows);
 
     /**
      * Returns true if a second writer of an import waits on the lock of the import's row, taken by the upsert that

@@ -218,13 +218,16 @@ final class PostgresDialect implements SqlDialect {
     }
 
     /**
-     * {@inheritDoc} PostgreSQL 16 appends such arms and sorts them: a leaf's own WHERE clause does not make its index
-     * order usable for a Merge Append. With an IN list its planner weighs, with statistics, reading the score or
-     * price index in order with the models as a filter against seeking each model and sorting their matches.
+     * {@inheritDoc} A parenthesised SELECT with the arm's own ORDER BY and LIMIT: over such arms PostgreSQL runs a
+     * Merge Append of each model's index scan. Without the ORDER BY the arm's WHERE clause does not make its index
+     * order usable, and it appends the arms and sorts every match; without the LIMIT it plans each arm as if all its
+     * rows were read, and may sort each one whole.
      */
     @Override
-    public boolean mergesIndexRanges() {
-        return false;
+    public Sql mergeArm(Sql arm, String orderBy, long rows) {
+        List<Object> parameters = new ArrayList<>(arm.parameters());
+        parameters.add(rows);
+        return new Sql("(" + arm.text() + " ORDER BY " + orderBy + " LIMIT ?)", parameters);
     }
 
     @Override

@@ -205,10 +205,13 @@ final class SqliteDialect implements SqlDialect {
         return column + " = " + otherColumn + " COLLATE NOCASE";
     }
 
-    /** {@inheritDoc} SQLite runs such arms as co-routines and merges them (MERGE (UNION ALL) in its plans). */
+    /**
+     * {@inheritDoc} The arm as it is: SQLite merges the arms of a compound SELECT by its ORDER BY (MERGE (UNION ALL) in
+     * its plans) and reads each only as far as the statement's LIMIT; an arm may not have an ORDER BY of its own.
+     */
     @Override
-    public boolean mergesIndexRanges() {
-        return true;
+    public Sql mergeArm(Sql arm, String orderBy, long rows) {
+        return arm;
     }
 
     @Override

@@ -114,17 +114,34 @@ class PostgresQueryPlanTest {
     }
 
     @Test
-    void severalModelsAreOneSeekEachOrTheOrdersIndexReadInOrder() {
-        ListingQuery query = ListingQuery.builder().models("MODEL_7", "model_8", "MODEL_9")
-                .orderBy(Order.SCORE_DESC).limit(100).build();
-        String plan = selectPlan(query);
+    void severalModelsMergeTheirIndexRangesInOrder() {
+        for (Order order : List.of(Order.SCORE_DESC, Order.PRICE_ASC, Order.PRICE_DESC)) {
+            ListingQuery query = ListingQuery.builder().models("MODEL_7", "model_8", "MODEL_9").orderBy(order)
+                    .limit(100).build();
+            String index = order == Order.SCORE_DESC ? "listings_model_score" : "listings_model_price";
+            String plan = selectPlan(query);
 
-        assertThat(plan).doesNotContain("Seq Scan on listings").containsPattern("listings_model_score|listings_score");
-        List<Sql> pages = queries().listingSql().page(queries().selectListings(query), query,
-                PageToken.after(query, 0.5, 1234L));
-        assertThat(explain(pages.get(1).withLimit(101))).doesNotContain("Seq Scan on listings");
-        assertThat(selectPlan(query.toBuilder().orderBy(Order.PRICE_DESC).build()))
-                .doesNotContain("Seq Scan on listings");
+            assertMerged(plan, index, 3);
+            assertThat(plan).as(plan).contains("Merge Append");
+        }
+        ListingQuery byScore = ListingQuery.builder().models("MODEL_7", "model_8", "MODEL_9")
+                .orderBy(Order.SCORE_DESC).limit(100).build();
+        List<Sql> pages = queries().listingSql().page(queries().selectListings(byScore), byScore,
+                PageToken.after(byScore, 0.5, 1234L));
+        for (Sql page : pages) {
+            assertMerged(explain(page.withLimit(101)), "listings_model_score", 3);
+        }
+    }
+
+    /**
+     * Asserts that each of the {@code arms} reads its range of {@code index} in order up to its own LIMIT: at most the
+     * arms' few rows are sorted (an Append of tie pages), never a model's every match.
+     */
+    private static void assertMerged(String plan, String index, int arms) {
+        assertThat(plan).as(plan).doesNotContain("Seq Scan on listings").doesNotContain("Bitmap Heap Scan on listings");
+        assertThat(plan.split(" using " + index + " ", -1)).as(plan).hasSize(arms + 1);
+        assertThat(plan.split("Limit  \\(", -1)).as(plan).hasSize(arms + 2);
+        assertThat(plan.split("(?m)(^|->)\\s*(Incremental )?Sort\\s+\\(", -1).length).as(plan).isLessThanOrEqualTo(2);
     }
 
     @Test
