@@ -1,5 +1,6 @@
 package io.glyphd.store;
 
+import io.glyphd.store.internal.ListingQueries;
 import java.util.Iterator;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -23,8 +24,7 @@ final class PageSpliterator extends Spliterators.AbstractSpliterator<Listing> {
     PageSpliterator(ListingStore store, ListingQuery query) {
         super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
         this.store = store;
-        this.query = query.limit() <= ListingQuery.STREAM_PAGE_LIMIT ? query
-                : query.toBuilder().limit(ListingQuery.STREAM_PAGE_LIMIT).build();
+        this.query = ListingQueries.streamPageQuery(query);
         read(store.queryPage(this.query));
     }
 

@@ -142,6 +142,15 @@ public final class ListingQueries {
     }
 
     /**
+     * Returns the query every page of {@code streamListings(query)} reads: {@code query} with its limit capped at
+     * {@link ListingQuery#STREAM_PAGE_LIMIT}.
+     */
+    public static ListingQuery streamPageQuery(ListingQuery query) {
+        return query.limit() <= ListingQuery.STREAM_PAGE_LIMIT ? query
+                : query.toBuilder().limit(ListingQuery.STREAM_PAGE_LIMIT).build();
+    }
+
+    /**
      * Reads one page: runs the page's statements in turn until it holds one row more than the limit, which tells
      * whether there is a next page without an extra query.
      */

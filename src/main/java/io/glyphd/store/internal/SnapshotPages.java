@@ -28,8 +28,7 @@ final class SnapshotPages extends Spliterators.AbstractSpliterator<Listing> {
         super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
         this.snapshot = snapshot;
         this.queries = queries;
-        this.query = query.limit() <= ListingQuery.STREAM_PAGE_LIMIT ? query
-                : query.toBuilder().limit(ListingQuery.STREAM_PAGE_LIMIT).build();
+        this.query = ListingQueries.streamPageQuery(query);
         read(null);
     }
 
